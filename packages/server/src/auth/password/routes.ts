@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { LatchkeyError } from '../../errors.ts';
+import { type RoutePlugin, sendSession } from '../../http/app.ts';
+import { parseInput } from '../../http/validate.ts';
+import { createTenantRepo } from '../../tenants/repo.ts';
+import { publicPolicy } from './policy.ts';
+import { createPasswordService } from './service.ts';
+
+const loginOptions = z.object({ customClaims: z.record(z.string(), z.unknown()).optional() }).optional();
+
+const signUpBody = z.object({
+  loginId: z.string().min(1).max(320),
+  password: z.string().min(1).max(1024),
+  user: z
+    .object({
+      name: z.string().optional(),
+      displayName: z.string().optional(),
+      givenName: z.string().optional(),
+      middleName: z.string().optional(),
+      familyName: z.string().optional(),
+      email: z.email().optional(),
+      phone: z.string().optional(),
+    })
+    .optional(),
+  loginOptions,
+});
+const signInBody = z.object({ loginId: z.string().min(1).max(320), password: z.string().min(1).max(1024), loginOptions });
+const replaceBody = z.object({
+  loginId: z.string().min(1).max(320),
+  oldPassword: z.string().min(1).max(1024),
+  newPassword: z.string().min(1).max(1024),
+});
+const updateBody = z.object({ loginId: z.string().min(1).max(320), newPassword: z.string().min(1).max(1024) });
+const resetBody = z.object({ loginId: z.string().min(1).max(320) });
+
+export const passwordRoutes: RoutePlugin = (app, { store, users, sessions, auth }) => {
+  const service = createPasswordService({ db: store.db, users, tenants: createTenantRepo(), sessions });
+
+  app.post('/v1/auth/password/signup', async (req, reply) => {
+    const project = await auth.project(req);
+    const body = parseInput(signUpBody, req.body);
+    const issued = await service.signUp(
+      project,
+      { loginId: body.loginId, password: body.password, user: body.user, customClaims: body.loginOptions?.customClaims },
+      { ip: req.ip },
+    );
+    return sendSession(reply, issued);
+  });
+
+  app.post('/v1/auth/password/signin', async (req, reply) => {
+    const project = await auth.project(req);
+    const body = parseInput(signInBody, req.body);
+    const issued = await service.signIn(
+      project,
+      { loginId: body.loginId, password: body.password, customClaims: body.loginOptions?.customClaims },
+      { ip: req.ip },
+    );
+    return sendSession(reply, issued);
+  });
+
+  app.post('/v1/auth/password/replace', async (req, reply) => {
+    const project = await auth.project(req);
+    const issued = await service.replace(project, parseInput(replaceBody, req.body), { ip: req.ip });
+    return sendSession(reply, issued);
+  });
+
+  app.post('/v1/auth/password/update', async (req) => {
+    const caller = await auth.refresh(req);
+    await service.update(caller.project, caller.user, parseInput(updateBody, req.body));
+    return {};
+  });
+
+  app.get('/v1/auth/password/policy', async (req) => {
+    const project = await auth.project(req);
+    return publicPolicy(project.settings.password);
+  });
+
+  // Reset sends a link or code: message delivery arrives with the passwordless work.
+  app.post('/v1/auth/password/reset', async (req) => {
+    await auth.project(req);
+    parseInput(resetBody, req.body);
+    throw new LatchkeyError(
+      'passwordResetNotConfigured',
+      'Password reset needs message delivery, which is not configured on this server yet',
+    );
+  });
+};

@@ -1,0 +1,163 @@
+import { LatchkeyError } from '../../errors.ts';
+import type { Project } from '../../projects/repo.ts';
+import type { Db } from '../../store/db.ts';
+import type { TenantRepo } from '../../tenants/repo.ts';
+import type { IssuedSession, SessionService } from '../../tokens/sessions.ts';
+import { newUserRecord } from '../../users/factory.ts';
+import type { UserRecord, UserRepo } from '../../users/repo.ts';
+import { isEmail, nowSeconds } from '../../util.ts';
+import { recordLogin } from '../login-history.ts';
+import { burnVerify, hashPassword, verifyPassword } from './hashing.ts';
+import { checkPasswordPolicy } from './policy.ts';
+
+export type SignUpInput = {
+  loginId: string;
+  password: string;
+  user?: {
+    name?: string;
+    displayName?: string;
+    givenName?: string;
+    middleName?: string;
+    familyName?: string;
+    email?: string;
+    phone?: string;
+  };
+  customClaims?: Record<string, unknown>;
+};
+
+type Client = { ip: string };
+
+const AMR = ['pwd'];
+
+/** Password sign-up, sign-in, replace and update, written as pipelines of named checks. */
+export function createPasswordService(deps: { db: Db; users: UserRepo; tenants: TenantRepo; sessions: SessionService }) {
+  const { db, users, tenants, sessions } = deps;
+
+  const checkUserCanSignIn = (user: UserRecord) => {
+    if (user.status === 'disabled') throw new LatchkeyError('userDisabled');
+  };
+
+  const checkNotLockedOut = (project: Project, user: UserRecord) => {
+    const { lock, lockAttempts } = project.settings.password;
+    if (lock && user.failedAttempts >= lockAttempts) {
+      throw new LatchkeyError('userLocked', 'Too many failed sign-in attempts: the password must be reset by an administrator');
+    }
+  };
+
+  async function checkPasswordMatches(project: Project, user: UserRecord | undefined, password: string): Promise<UserRecord> {
+    if (!user || !user.passwordHash) {
+      await burnVerify(password);
+      throw new LatchkeyError('invalidCredentials', 'Invalid signin credentials');
+    }
+    if (await verifyPassword(user.passwordHash, password)) return user;
+    await users.incrementFailedAttempts(db, project.id, user.userId);
+    throw new LatchkeyError('invalidCredentials', 'Invalid signin credentials');
+  }
+
+  const checkPasswordNotExpired = (project: Project, user: UserRecord) => {
+    const { expiration, expirationWeeks } = project.settings.password;
+    const aged = expiration && user.passwordSetTime !== null && user.passwordSetTime + expirationWeeks * 7 * 86_400 < nowSeconds();
+    if (user.passwordState !== 'active' || aged) {
+      throw new LatchkeyError('passwordExpired', 'Password expired: replace it to sign in');
+    }
+  };
+
+  async function markSignedIn(project: Project, user: UserRecord, client: Client): Promise<UserRecord> {
+    const status = user.status === 'invited' ? 'enabled' : user.status;
+    if (user.failedAttempts !== 0 || status !== user.status) {
+      await users.updateSignInState(db, project.id, user.userId, { failedAttempts: 0, status });
+    }
+    await recordLogin(db, { projectId: project.id, userId: user.userId, ip: client.ip, method: 'password' });
+    return { ...user, status, failedAttempts: 0 };
+  }
+
+  async function setPassword(project: Project, user: UserRecord, password: string): Promise<void> {
+    const hash = await hashPassword(password);
+    await db
+      .updateTable('users')
+      .set({ password_hash: hash, password_state: 'active', password_set_time: nowSeconds(), failed_attempts: 0, modified_time: nowSeconds() })
+      .where('project_id', '=', project.id)
+      .where('id', '=', user.userId)
+      .execute();
+  }
+
+  return {
+    async signUp(project: Project, input: SignUpInput, client: Client): Promise<IssuedSession> {
+      checkPasswordPolicy(project.settings.password, input.password);
+      const passwordHash = await hashPassword(input.password);
+      const email = input.user?.email ?? (isEmail(input.loginId) ? input.loginId : '');
+      const user = await db.transaction().execute(async (tx) => {
+        if (await users.loginIdTaken(tx, project.id, input.loginId)) {
+          throw new LatchkeyError('userAlreadyExists', `User ${input.loginId} already exists`);
+        }
+        const provisioned = await tenants.forEmailDomain(tx, project.id, email);
+        const defaultRoles = await tx
+          .selectFrom('roles')
+          .select('name')
+          .where('project_id', '=', project.id)
+          .where('tenant_id', '=', '')
+          .where('is_default', '=', 1)
+          .execute();
+        const record = newUserRecord(project.id, {
+          loginIds: [input.loginId],
+          name: input.user?.name ?? input.user?.displayName,
+          givenName: input.user?.givenName,
+          middleName: input.user?.middleName,
+          familyName: input.user?.familyName,
+          email,
+          phone: input.user?.phone,
+          roleNames: defaultRoles.map((r) => r.name),
+          tenants: provisioned.map((t) => ({ tenantId: t.id, tenantName: t.name, roleNames: [] })),
+        });
+        record.passwordHash = passwordHash;
+        record.passwordSetTime = record.createdTime;
+        await users.save(tx, record, true);
+        return record;
+      });
+      await recordLogin(db, { projectId: project.id, userId: user.userId, ip: client.ip, method: 'password' });
+      return sessions.issue(project, user, { amr: AMR, firstSeen: true, customClaims: input.customClaims });
+    },
+
+    async signIn(
+      project: Project,
+      input: { loginId: string; password: string; customClaims?: Record<string, unknown> },
+      client: Client,
+    ): Promise<IssuedSession> {
+      const found = await users.findByLoginId(db, project.id, input.loginId);
+      if (found) {
+        checkUserCanSignIn(found);
+        checkNotLockedOut(project, found);
+      }
+      const user = await checkPasswordMatches(project, found, input.password);
+      checkPasswordNotExpired(project, user);
+      const signedIn = await markSignedIn(project, user, client);
+      return sessions.issue(project, signedIn, { amr: AMR, customClaims: input.customClaims });
+    },
+
+    async replace(
+      project: Project,
+      input: { loginId: string; oldPassword: string; newPassword: string },
+      client: Client,
+    ): Promise<IssuedSession> {
+      const found = await users.findByLoginId(db, project.id, input.loginId);
+      if (found) {
+        checkUserCanSignIn(found);
+        checkNotLockedOut(project, found);
+      }
+      const user = await checkPasswordMatches(project, found, input.oldPassword);
+      checkPasswordPolicy(project.settings.password, input.newPassword);
+      await setPassword(project, user, input.newPassword);
+      const signedIn = await markSignedIn(project, { ...user, passwordState: 'active' }, client);
+      return sessions.issue(project, signedIn, { amr: AMR });
+    },
+
+    /** Authorized by the user's own refresh token: the login id must be one of that user's. */
+    async update(project: Project, caller: UserRecord, input: { loginId: string; newPassword: string }): Promise<void> {
+      if (!caller.loginIds.includes(input.loginId) && caller.userId !== input.loginId) {
+        throw new LatchkeyError('unauthorized', 'The refresh token does not belong to this login id');
+      }
+      checkPasswordPolicy(project.settings.password, input.newPassword);
+      await setPassword(project, caller, input.newPassword);
+    },
+  };
+}

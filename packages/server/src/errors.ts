@@ -1,0 +1,75 @@
+/**
+ * One error type with stable, Descope-style codes. The HTTP layer renders
+ * `{errorCode, errorDescription, errorMessage}`; services only throw.
+ * Every code lives in ERROR_CODES so docs and SDK types can be checked against it.
+ */
+export const ERROR_CODES = {
+  badRequest: { code: 'E011001', status: 400, description: 'Bad request' },
+  missingArguments: { code: 'E011002', status: 400, description: 'Missing arguments' },
+  invalidRequest: { code: 'E011003', status: 400, description: 'Request is invalid' },
+  invalidArguments: { code: 'E011004', status: 400, description: 'Invalid arguments' },
+  payloadTooLarge: { code: 'E011005', status: 413, description: 'Request body is too large' },
+  unsupportedMediaType: { code: 'E011006', status: 415, description: 'Unsupported content type' },
+  routeNotFound: { code: 'E011404', status: 404, description: 'Route not found' },
+  unauthorized: { code: 'E011101', status: 401, description: 'Unauthorized' },
+  unknownProject: { code: 'E011102', status: 401, description: 'Unknown project' },
+  invalidManagementKey: { code: 'E011103', status: 401, description: 'Invalid management key' },
+  missingRefreshToken: { code: 'E061001', status: 401, description: 'Refresh token is missing' },
+  invalidToken: { code: 'E061004', status: 401, description: 'Token is invalid or expired' },
+  tokenRevoked: { code: 'E064001', status: 401, description: 'Token expired by logged out' },
+  userAlreadyExists: { code: 'E062107', status: 400, description: 'User already exists' },
+  authUserNotFound: { code: 'E062108', status: 404, description: 'User not found' },
+  invalidCredentials: { code: 'E062901', status: 401, description: 'Invalid signin credentials' },
+  passwordPolicy: { code: 'E062902', status: 400, description: 'Password does not meet the policy' },
+  userLocked: { code: 'E062903', status: 401, description: 'User is locked after too many failed attempts' },
+  userDisabled: { code: 'E062904', status: 403, description: 'User is disabled' },
+  passwordResetNotConfigured: {
+    code: 'E062905',
+    status: 400,
+    description: 'Password reset is not configured for this project',
+  },
+  passwordNotSet: { code: 'E062906', status: 401, description: 'Invalid signin credentials' },
+  passwordExpired: { code: 'E062909', status: 401, description: 'Password expired' },
+  tenantNotAssociated: { code: 'E063101', status: 403, description: 'User is not a member of the tenant' },
+  managementUserNotFound: { code: 'E112102', status: 404, description: 'User not found' },
+  managementUserExists: { code: 'E112103', status: 400, description: 'User already exists' },
+  loginIdInUse: { code: 'E112104', status: 400, description: 'Login ID is already in use' },
+  lastLoginId: { code: 'E112105', status: 400, description: 'The last login ID of a user cannot be removed' },
+  tenantNotFound: { code: 'E113101', status: 404, description: 'Tenant not found' },
+  tenantExists: { code: 'E113102', status: 400, description: 'Tenant already exists' },
+  roleNotFound: { code: 'E114101', status: 404, description: 'Role not found' },
+  roleExists: { code: 'E114102', status: 400, description: 'Role already exists' },
+  permissionNotFound: { code: 'E115101', status: 404, description: 'Permission not found' },
+  permissionExists: { code: 'E115102', status: 400, description: 'Permission already exists' },
+  rateLimited: { code: 'E130429', status: 429, description: 'Rate limit exceeded' },
+  internal: { code: 'E000500', status: 500, description: 'Internal server error' },
+} as const satisfies Record<string, { code: string; status: number; description: string }>;
+
+export type ErrorKind = keyof typeof ERROR_CODES;
+
+export class LatchkeyError extends Error {
+  readonly kind: ErrorKind;
+  readonly code: string;
+  readonly status: number;
+  readonly description: string;
+  readonly retryAfterSeconds?: number;
+
+  constructor(kind: ErrorKind, message?: string, options?: { cause?: unknown; retryAfterSeconds?: number }) {
+    const entry = ERROR_CODES[kind];
+    super(message ?? entry.description, { cause: options?.cause });
+    this.name = 'LatchkeyError';
+    this.kind = kind;
+    this.code = entry.code;
+    this.status = entry.status;
+    this.description = entry.description;
+    this.retryAfterSeconds = options?.retryAfterSeconds;
+  }
+
+  toBody(): { errorCode: string; errorDescription: string; errorMessage: string } {
+    return { errorCode: this.code, errorDescription: this.description, errorMessage: this.message };
+  }
+}
+
+export const fail = (kind: ErrorKind, message?: string): never => {
+  throw new LatchkeyError(kind, message);
+};

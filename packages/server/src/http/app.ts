@@ -1,0 +1,78 @@
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import { ERROR_CODES, LatchkeyError } from '../errors.ts';
+import type { AppContext } from './context.ts';
+import type { RequestAuth } from './request-auth.ts';
+
+export type RouteDeps = AppContext & { auth: RequestAuth };
+export type RoutePlugin = (app: FastifyInstance, deps: RouteDeps) => void;
+
+const sendError = (reply: FastifyReply, err: LatchkeyError) => {
+  if (err.retryAfterSeconds !== undefined) reply.header('Retry-After', String(err.retryAfterSeconds));
+  return reply.status(err.status).type('application/json').send(err.toBody());
+};
+
+/** Maps Fastify's own errors (body parsing, limits) to Descope-style 4xx bodies; anything else is a 500. */
+function toLatchkeyError(err: FastifyError): LatchkeyError {
+  if (err instanceof LatchkeyError) return err;
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new LatchkeyError('payloadTooLarge');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new LatchkeyError('unsupportedMediaType', 'Send JSON with Content-Type: application/json');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new LatchkeyError('badRequest', err.message);
+  }
+  if (err instanceof SyntaxError || (err.statusCode === 400 && /JSON/i.test(err.message))) {
+    return new LatchkeyError('badRequest', 'Request body is not valid JSON');
+  }
+  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+    return new LatchkeyError('badRequest', err.message);
+  }
+  return new LatchkeyError('internal', ERROR_CODES.internal.description, { cause: err });
+}
+
+/**
+ * The Fastify app, split from start-up so tests can build it around any store. Routes are plugins that
+ * receive their dependencies; this file only wires parsing, errors and logging.
+ */
+export function buildApp(ctx: AppContext, auth: RequestAuth, plugins: RoutePlugin[]): FastifyInstance {
+  const app: FastifyInstance = Fastify({
+    loggerInstance: ctx.logger as FastifyBaseLogger,
+    bodyLimit: ctx.config.bodyLimit,
+    routerOptions: { ignoreDuplicateSlashes: true, ignoreTrailingSlash: true },
+    return503OnClosing: true,
+    forceCloseConnections: false,
+  });
+
+  // Go sends `Content-Type: application/json` with no body; Ruby sends `{}`; both mean "no arguments".
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: ctx.config.bodyLimit }, (_req, body, done) => {
+    const text = (body as string).trim();
+    if (text === '') return done(null, {});
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(new LatchkeyError('badRequest', 'Request body is not valid JSON') as unknown as FastifyError, undefined);
+    }
+  });
+
+  app.setErrorHandler((error: FastifyError, req, reply) => {
+    const err = toLatchkeyError(error);
+    if (err.status >= 500) req.log.error({ err: error }, 'request failed');
+    return sendError(reply, err);
+  });
+  app.setNotFoundHandler((req, reply) =>
+    sendError(reply, new LatchkeyError('routeNotFound', `No route for ${req.method} ${req.url.split('?')[0]}`)),
+  );
+
+  const deps: RouteDeps = { ...ctx, auth };
+  for (const plugin of plugins) plugin(app, deps);
+  return app;
+}
+
+/** Sends a JWT response with its DS/DSR cookies (the Ruby SDK reads cookies on tenant select). */
+export function sendSession(reply: FastifyReply, issued: { body: unknown; cookies: string[] }) {
+  reply.header('set-cookie', issued.cookies);
+  return reply.send(issued.body);
+}

@@ -1,0 +1,79 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { passwordRoutes } from './auth/password/routes.ts';
+import { sessionRoutes } from './auth/session/routes.ts';
+import type { Config } from './config.ts';
+import { buildApp, type RoutePlugin } from './http/app.ts';
+import type { AppContext } from './http/context.ts';
+import { createRequestAuth } from './http/request-auth.ts';
+import { createLogger } from './logger.ts';
+import { permissionRoutes } from './mgmt/permissions/routes.ts';
+import { roleRoutes } from './mgmt/roles/routes.ts';
+import { settingsRoutes } from './mgmt/settings/routes.ts';
+import { tenantRoutes } from './mgmt/tenants/routes.ts';
+import { userRoutes } from './mgmt/users/routes.ts';
+import { type BootstrapResult, bootstrap } from './projects/bootstrap.ts';
+import { createProjectRepo } from './projects/repo.ts';
+import { openStore, type Store } from './store/db.ts';
+import { migrate } from './store/migrations.ts';
+import { systemRoutes } from './system/routes.ts';
+import { createKeyStore } from './tokens/keys.ts';
+import { createSessionService } from './tokens/sessions.ts';
+import { createUserRepo } from './users/repo.ts';
+
+export const routePlugins: RoutePlugin[] = [
+  systemRoutes,
+  passwordRoutes,
+  sessionRoutes,
+  tenantRoutes,
+  userRoutes,
+  roleRoutes,
+  permissionRoutes,
+  settingsRoutes,
+];
+
+export type RunningServer = {
+  app: FastifyInstance;
+  url: string;
+  store: Store;
+  bootstrap: BootstrapResult;
+  close(): Promise<void>;
+};
+
+/** Start-up: config → store → migrations → bootstrap → app → listen. Nothing else. */
+export async function startServer(config: Config, options: { logger?: Logger } = {}): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    await migrate(store.db as never, store.dialect);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  let publicUrl = config.publicUrl ?? `http://localhost:${config.port}`;
+  const projects = createProjectRepo(store.db);
+  const keys = createKeyStore(store.db);
+  const users = createUserRepo();
+  const sessions = createSessionService({ db: store.db, keys, users, publicUrl: () => publicUrl, cookieDomain: config.cookieDomain });
+  const ctx: AppContext = { config, store, logger, projects, keys, users, sessions, publicUrl: () => publicUrl };
+  const boot = await bootstrap(config, projects, keys);
+  const app = buildApp(ctx, createRequestAuth(projects, sessions), routePlugins);
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  if (!config.publicUrl) publicUrl = `http://localhost:${port}`;
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    url: `http://127.0.0.1:${port}`,
+    store,
+    bootstrap: boot,
+    close() {
+      closing ??= (async () => {
+        await app.close();
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,94 @@
+import type { Db } from '../../store/db.ts';
+import type { UserRecord, UserRepo } from '../../users/repo.ts';
+import { toWireUser } from '../../users/wire.ts';
+import { matchesAttributes } from '../attributes.ts';
+import type { UserSearch } from './schema.ts';
+
+const DEFAULT_LIMIT = 100;
+const SORT_COLUMNS = {
+  createdTime: 'created_time',
+  modifiedTime: 'modified_time',
+  name: 'name',
+  email: 'email',
+  phone: 'phone',
+  status: 'status',
+  userId: 'id',
+  givenName: 'given_name',
+  familyName: 'family_name',
+} as const;
+
+/** Filters that only exist inside JSON or across relations are checked after loading; the rest run in SQL. */
+function needsPostFilter(s: UserSearch): boolean {
+  return Boolean(
+    s.text || (s.customAttributes && Object.keys(s.customAttributes).length) || s.ssoAppIds?.length || s.tenantRoleNames || s.tenantRoleIds,
+  );
+}
+
+function postFilter(user: UserRecord, s: UserSearch): boolean {
+  if (s.text) {
+    const needle = s.text.toLowerCase();
+    const hay = [user.userId, ...user.loginIds, user.name, user.givenName, user.familyName, user.middleName, user.email, user.phone];
+    if (!hay.some((h) => h.toLowerCase().includes(needle))) return false;
+  }
+  if (!matchesAttributes(user.customAttributes, s.customAttributes)) return false;
+  if (s.ssoAppIds?.length && !s.ssoAppIds.some((a) => user.ssoAppIds.includes(a))) return false;
+  for (const [tenantId, filter] of Object.entries(s.tenantRoleNames ?? s.tenantRoleIds ?? {})) {
+    const roles = user.tenants.find((t) => t.tenantId === tenantId)?.roleNames;
+    if (!roles) return false;
+    const values = filter.values ?? [];
+    if (values.length === 0) continue;
+    const ok = filter.and ? values.every((v) => roles.includes(v)) : values.some((v) => roles.includes(v));
+    if (!ok) return false;
+  }
+  return true;
+}
+
+export async function searchUsers(db: Db, users: UserRepo, projectId: string, s: UserSearch) {
+  let q = db.selectFrom('users').where('project_id', '=', projectId);
+  if (s.testUsersOnly) q = q.where('test', '=', 1);
+  else if (!s.withTestUser) q = q.where('test', '=', 0);
+  if (s.statuses?.length) q = q.where('status', 'in', s.statuses);
+  if (s.emails?.length) q = q.where('email', 'in', s.emails);
+  if (s.phones?.length) q = q.where('phone', 'in', s.phones);
+  if (s.userIds?.length) q = q.where('id', 'in', s.userIds);
+  // Client times are epoch milliseconds; stored times are seconds.
+  if (s.fromCreatedTime) q = q.where('created_time', '>=', Math.floor(s.fromCreatedTime / 1000));
+  if (s.toCreatedTime) q = q.where('created_time', '<=', Math.ceil(s.toCreatedTime / 1000));
+  if (s.fromModifiedTime) q = q.where('modified_time', '>=', Math.floor(s.fromModifiedTime / 1000));
+  if (s.toModifiedTime) q = q.where('modified_time', '<=', Math.ceil(s.toModifiedTime / 1000));
+  const loginIds = [...(s.loginIds ?? []), ...(s.loginId ? [s.loginId] : [])];
+  if (loginIds.length) {
+    q = q.where('id', 'in', db.selectFrom('login_ids').select('user_id').where('project_id', '=', projectId).where('login_id', 'in', loginIds));
+  }
+  if (s.tenantIds?.length) {
+    q = q.where('id', 'in', db.selectFrom('user_tenants').select('user_id').where('project_id', '=', projectId).where('tenant_id', 'in', s.tenantIds));
+  }
+  if (s.roleNames?.length) {
+    q = q.where('id', 'in', db.selectFrom('user_roles').select('user_id').where('project_id', '=', projectId).where('role_name', 'in', s.roleNames));
+  }
+
+  let ordered = q.select('id');
+  for (const sort of s.sort ?? []) {
+    const column = SORT_COLUMNS[sort.field as keyof typeof SORT_COLUMNS];
+    if (column) ordered = ordered.orderBy(column, sort.desc ? 'desc' : 'asc');
+  }
+  ordered = ordered.orderBy('created_time').orderBy('id');
+
+  const limit = s.limit || DEFAULT_LIMIT;
+  const offset = (s.page ?? 0) * limit;
+  if (!needsPostFilter(s)) {
+    const [countRow, page] = await Promise.all([
+      q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+      ordered.limit(limit).offset(offset).execute(),
+    ]);
+    const loaded = await users.loadMany(db, projectId, page.map((r) => r.id));
+    return { users: loaded.map(toWireUser), total: Number(countRow.n) };
+  }
+  const ids = (await ordered.execute()).map((r) => r.id);
+  const matched: UserRecord[] = [];
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = await users.loadMany(db, projectId, ids.slice(i, i + 500));
+    matched.push(...chunk.filter((u) => postFilter(u, s)));
+  }
+  return { users: matched.slice(offset, offset + limit).map(toWireUser), total: matched.length };
+}

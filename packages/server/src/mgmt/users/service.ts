@@ -1,0 +1,348 @@
+import { hashPassword } from '../../auth/password/hashing.ts';
+import { checkPasswordPolicy } from '../../auth/password/policy.ts';
+import { LatchkeyError } from '../../errors.ts';
+import type { Project } from '../../projects/repo.ts';
+import type { Db } from '../../store/db.ts';
+import type { SessionService } from '../../tokens/sessions.ts';
+import { newUserRecord } from '../../users/factory.ts';
+import type { UserRecord, UserRepo, UserTenantRecord } from '../../users/repo.ts';
+import { toWireUser, type WireUser } from '../../users/wire.ts';
+import { nowSeconds, unique } from '../../util.ts';
+import type { UserPatch, UserWrite } from './schema.ts';
+
+type Deps = { db: Db; dialect: 'sqlite' | 'postgres'; users: UserRepo; sessions: SessionService };
+
+/** Management of the user aggregate: every write is validated first and applied in one transaction. */
+export function createUserService(deps: Deps) {
+  const { db, users } = deps;
+
+  async function resolve(conn: Db, projectId: string, loginIdOrUserId: string): Promise<string> {
+    const id = await users.resolveUserId(conn, projectId, loginIdOrUserId);
+    if (!id) throw new LatchkeyError('managementUserNotFound', `User ${loginIdOrUserId} not found`);
+    return id;
+  }
+
+  /** Roles must exist: project roles at project level; a tenant's own role or a project role inside a tenant. */
+  async function checkAssignments(conn: Db, projectId: string, roleNames: string[], tenants: { tenantId: string; roleNames: string[] }[]) {
+    const tenantIds = unique(tenants.map((t) => t.tenantId));
+    if (tenantIds.length > 0) {
+      const found = await conn.selectFrom('tenants').select(['id', 'name']).where('project_id', '=', projectId).where('id', 'in', tenantIds).execute();
+      const missing = tenantIds.filter((id) => !found.some((f) => f.id === id));
+      if (missing.length > 0) throw new LatchkeyError('tenantNotFound', `Unknown tenants: ${missing.join(', ')}`);
+    }
+    const wanted = unique([...roleNames, ...tenants.flatMap((t) => t.roleNames)]);
+    if (wanted.length === 0) return;
+    const roles = await conn
+      .selectFrom('roles')
+      .select(['tenant_id', 'name'])
+      .where('project_id', '=', projectId)
+      .where('name', 'in', wanted)
+      .execute();
+    const has = (tenantId: string, name: string) =>
+      roles.some((r) => r.name === name && (r.tenant_id === '' || r.tenant_id === tenantId));
+    const missing = [
+      ...roleNames.filter((r) => !roles.some((x) => x.name === r && x.tenant_id === '')),
+      ...tenants.flatMap((t) => t.roleNames.filter((r) => !has(t.tenantId, r)).map((r) => `${r} (tenant ${t.tenantId})`)),
+    ];
+    if (missing.length > 0) throw new LatchkeyError('roleNotFound', `Unknown roles: ${unique(missing).join(', ')}`);
+  }
+
+  async function tenantRecords(conn: Db, projectId: string, input: UserWrite['userTenants']): Promise<UserTenantRecord[]> {
+    const merged = new Map<string, string[]>();
+    for (const t of input ?? []) merged.set(t.tenantId, unique([...(merged.get(t.tenantId) ?? []), ...(t.roleNames ?? [])]));
+    const list = [...merged].map(([tenantId, roleNames]) => ({ tenantId, roleNames }));
+    await checkAssignments(conn, projectId, [], list);
+    if (list.length === 0) return [];
+    const names = await conn.selectFrom('tenants').select(['id', 'name']).where('project_id', '=', projectId).where('id', 'in', list.map((t) => t.tenantId)).execute();
+    return list.map((t) => ({ ...t, tenantName: names.find((n) => n.id === t.tenantId)?.name ?? '' }));
+  }
+
+  async function checkLoginIdsFree(conn: Db, projectId: string, loginIds: string[], userId?: string) {
+    for (const id of loginIds) {
+      if (await users.loginIdTaken(conn, projectId, id, userId)) throw new LatchkeyError('loginIdInUse', `Login ID ${id} is already in use`);
+    }
+  }
+
+  function profileFrom(input: Partial<UserWrite>) {
+    return {
+      name: input.name ?? input.displayName,
+      givenName: input.givenName,
+      middleName: input.middleName,
+      familyName: input.familyName,
+      email: input.email,
+      phone: input.phone,
+      verifiedEmail: input.verifiedEmail,
+      verifiedPhone: input.verifiedPhone,
+      picture: input.picture,
+      customAttributes: input.customAttributes,
+      ssoAppIds: input.ssoAppIds ?? input.ssoAppIDs,
+    };
+  }
+
+  async function passwordFields(project: Project, input: Partial<UserWrite>) {
+    if (input.hashedPassword) {
+      throw new LatchkeyError('invalidArguments', 'Importing hashed passwords is not supported yet; send "password" instead');
+    }
+    if (!input.password) return undefined;
+    checkPasswordPolicy(project.settings.password, input.password);
+    return { passwordHash: await hashPassword(input.password), passwordSetTime: nowSeconds() };
+  }
+
+  async function mutate(project: Project, loginIdOrUserId: string, change: (user: UserRecord, tx: Db) => Promise<void> | void): Promise<WireUser> {
+    return db.transaction().execute(async (tx) => {
+      const userId = await resolve(tx, project.id, loginIdOrUserId);
+      const user = await users.loadForUpdate(tx, project.id, userId, deps.dialect === 'postgres');
+      if (!user) throw new LatchkeyError('managementUserNotFound', `User ${loginIdOrUserId} not found`);
+      await change(user, tx);
+      user.modifiedTime = nowSeconds();
+      await users.save(tx, user, false);
+      return toWireUser(user);
+    });
+  }
+
+  async function create(project: Project, input: UserWrite, options: { test: boolean }): Promise<WireUser> {
+    if (input.invite) {
+      throw new LatchkeyError('invalidArguments', 'Invitations need message delivery, which is not configured on this server yet');
+    }
+    const password = await passwordFields(project, input);
+    return db.transaction().execute(async (tx) => {
+      const loginIds = unique([input.loginId, ...(input.additionalLoginIds ?? input.additionalIdentifiers ?? [])]);
+      await checkLoginIdsFree(tx, project.id, loginIds);
+      const roleNames = unique(input.roleNames ?? []);
+      await checkAssignments(tx, project.id, roleNames, []);
+      const record = newUserRecord(project.id, {
+        ...withoutUndefined(profileFrom(input)),
+        loginIds,
+        // A user created by management is "invited" until activated or first signed in (reference §3.2.2).
+        status: input.status ?? 'invited',
+        test: options.test,
+        roleNames,
+        tenants: await tenantRecords(tx, project.id, input.userTenants),
+      });
+      if (password) Object.assign(record, password);
+      await users.save(tx, record, true);
+      return toWireUser(record);
+    });
+  }
+
+  return {
+    resolve,
+    create,
+
+    async batchCreate(project: Project, inputs: UserWrite[]) {
+      const createdUsers: WireUser[] = [];
+      const failedUsers: { failure: string; user: Partial<WireUser> }[] = [];
+      for (const input of inputs) {
+        try {
+          createdUsers.push(await create(project, input, { test: input.test === true }));
+        } catch (err) {
+          if (!(err instanceof LatchkeyError)) throw err;
+          failedUsers.push({ failure: err.message, user: { loginIds: [input.loginId], email: input.email ?? '' } });
+        }
+      }
+      return { createdUsers, failedUsers, additionalErrors: {} };
+    },
+
+    /** Update overrides every field; `test` and `invite` are ignored (Ruby sends `test: false` on every update). */
+    async update(project: Project, input: UserWrite): Promise<WireUser> {
+      const password = await passwordFields(project, input);
+      return mutate(project, input.loginId, async (user, tx) => {
+        const extra = input.additionalLoginIds ?? input.additionalIdentifiers ?? [];
+        const primary = user.loginIds.includes(input.loginId) ? input.loginId : user.loginIds[0]!;
+        const loginIds = unique([primary, ...extra]);
+        await checkLoginIdsFree(tx, project.id, loginIds, user.userId);
+        const roleNames = unique(input.roleNames ?? []);
+        await checkAssignments(tx, project.id, roleNames, []);
+        const tenants = await tenantRecords(tx, project.id, input.userTenants);
+        const p = profileFrom(input);
+        Object.assign(user, {
+          loginIds,
+          name: p.name ?? '',
+          givenName: p.givenName ?? '',
+          middleName: p.middleName ?? '',
+          familyName: p.familyName ?? '',
+          email: p.email ?? '',
+          phone: p.phone ?? '',
+          verifiedEmail: p.verifiedEmail ?? false,
+          verifiedPhone: p.verifiedPhone ?? false,
+          picture: p.picture ?? '',
+          customAttributes: p.customAttributes ?? {},
+          ssoAppIds: p.ssoAppIds ?? [],
+          roleNames,
+          tenants,
+          ...(input.status ? { status: input.status } : {}),
+        });
+        if (password) Object.assign(user, password, { passwordState: 'active' });
+      });
+    },
+
+    /** Patch changes only the given fields. */
+    async patch(project: Project, input: UserPatch): Promise<WireUser> {
+      const password = await passwordFields(project, input);
+      return mutate(project, input.loginId, async (user, tx) => {
+        const extra = input.additionalLoginIds ?? input.additionalIdentifiers;
+        if (extra) {
+          const loginIds = unique([user.loginIds[0]!, ...extra]);
+          await checkLoginIdsFree(tx, project.id, loginIds, user.userId);
+          user.loginIds = loginIds;
+        }
+        if (input.roleNames) {
+          user.roleNames = unique(input.roleNames);
+          await checkAssignments(tx, project.id, user.roleNames, []);
+        }
+        if (input.userTenants) user.tenants = await tenantRecords(tx, project.id, input.userTenants);
+        Object.assign(user, withoutUndefined(profileFrom(input)));
+        if (input.status) user.status = input.status;
+        if (password) Object.assign(user, password, { passwordState: 'active' });
+      });
+    },
+
+    async delete(project: Project, loginIdOrUserId: string): Promise<void> {
+      await db.transaction().execute(async (tx) => {
+        const userId = await resolve(tx, project.id, loginIdOrUserId);
+        await users.delete(tx, project.id, userId);
+        await tx.deleteFrom('refresh_tokens').where('project_id', '=', project.id).where('user_id', '=', userId).execute();
+      });
+    },
+
+    async deleteAllTestUsers(project: Project): Promise<void> {
+      await db.transaction().execute(async (tx) => {
+        const ids = tx.selectFrom('users').select('id').where('project_id', '=', project.id).where('test', '=', 1);
+        await tx.deleteFrom('refresh_tokens').where('project_id', '=', project.id).where('user_id', 'in', ids).execute();
+        await tx.deleteFrom('users').where('project_id', '=', project.id).where('test', '=', 1).execute();
+      });
+    },
+
+    async load(project: Project, loginIdOrUserId: string): Promise<WireUser> {
+      const userId = await resolve(db, project.id, loginIdOrUserId);
+      const user = await users.load(db, project.id, userId);
+      if (!user) throw new LatchkeyError('managementUserNotFound', `User ${loginIdOrUserId} not found`);
+      return toWireUser(user);
+    },
+
+    async logout(project: Project, loginIdOrUserId: string): Promise<void> {
+      const userId = await resolve(db, project.id, loginIdOrUserId);
+      await deps.sessions.revokeAll(project.id, userId);
+    },
+
+    async setStatus(project: Project, loginIdOrUserId: string, status: 'enabled' | 'disabled'): Promise<WireUser> {
+      const user = await mutate(project, loginIdOrUserId, (u) => {
+        u.status = status;
+        // Enabling also lifts a password lockout.
+        if (status === 'enabled') u.failedAttempts = 0;
+      });
+      if (status === 'disabled') await deps.sessions.revokeAll(project.id, user.userId);
+      return user;
+    },
+
+    updateLoginId(project: Project, loginId: string, newLoginId: string | undefined): Promise<WireUser> {
+      return mutate(project, loginId, async (user, tx) => {
+        const index = user.loginIds.indexOf(loginId);
+        const at = index === -1 ? 0 : index;
+        if (!newLoginId) {
+          if (user.loginIds.length <= 1) throw new LatchkeyError('lastLoginId');
+          user.loginIds = user.loginIds.filter((_, i) => i !== at);
+          return;
+        }
+        await checkLoginIdsFree(tx, project.id, [newLoginId], user.userId);
+        user.loginIds = unique(user.loginIds.map((id, i) => (i === at ? newLoginId : id)));
+      });
+    },
+
+    updateEmail(project: Project, loginId: string, email: string | undefined, verified: boolean, failOnConflict: boolean) {
+      return mutate(project, loginId, async (user, tx) => {
+        if (email && failOnConflict) {
+          const other = await tx.selectFrom('users').select('id').where('project_id', '=', project.id).where('email', '=', email).where('id', '!=', user.userId).executeTakeFirst();
+          if (other) throw new LatchkeyError('managementUserExists', `Another user already has email ${email}`);
+        }
+        user.email = email ?? '';
+        user.verifiedEmail = email ? verified : false;
+      });
+    },
+
+    updatePhone(project: Project, loginId: string, phone: string | undefined, verified: boolean, failOnConflict: boolean) {
+      return mutate(project, loginId, async (user, tx) => {
+        if (phone && failOnConflict) {
+          const other = await tx.selectFrom('users').select('id').where('project_id', '=', project.id).where('phone', '=', phone).where('id', '!=', user.userId).executeTakeFirst();
+          if (other) throw new LatchkeyError('managementUserExists', `Another user already has phone ${phone}`);
+        }
+        user.phone = phone ?? '';
+        user.verifiedPhone = phone ? verified : false;
+      });
+    },
+
+    updateFields(project: Project, loginId: string, fields: Partial<Pick<UserRecord, 'name' | 'givenName' | 'middleName' | 'familyName' | 'picture'>>) {
+      return mutate(project, loginId, (user) => {
+        Object.assign(user, fields);
+      });
+    },
+
+    updateCustomAttribute(project: Project, loginId: string, key: string, value: unknown) {
+      return mutate(project, loginId, (user) => {
+        const next = { ...user.customAttributes };
+        if (value === undefined || value === null || value === '') delete next[key];
+        else next[key] = value;
+        user.customAttributes = next;
+      });
+    },
+
+    changeRoles(project: Project, loginId: string, tenantId: string | undefined, roleNames: string[], mode: 'set' | 'add' | 'remove') {
+      return mutate(project, loginId, async (user, tx) => {
+        const apply = (current: string[]) =>
+          mode === 'set' ? unique(roleNames) : mode === 'add' ? unique([...current, ...roleNames]) : current.filter((r) => !roleNames.includes(r));
+        if (!tenantId) {
+          if (mode !== 'remove') await checkAssignments(tx, project.id, roleNames, []);
+          user.roleNames = apply(user.roleNames);
+          return;
+        }
+        const membership = user.tenants.find((t) => t.tenantId === tenantId);
+        if (!membership) throw new LatchkeyError('invalidArguments', `User is not a member of tenant ${tenantId}; add the tenant first`);
+        if (mode !== 'remove') await checkAssignments(tx, project.id, [], [{ tenantId, roleNames }]);
+        membership.roleNames = apply(membership.roleNames);
+      });
+    },
+
+    /** Ruby manages tenant roles through these endpoints with `roleNames` (reference §3.2.2, the contradiction). */
+    addTenant(project: Project, loginId: string, tenantId: string, roleNames: string[]) {
+      return mutate(project, loginId, async (user, tx) => {
+        await checkAssignments(tx, project.id, [], [{ tenantId, roleNames }]);
+        const membership = user.tenants.find((t) => t.tenantId === tenantId);
+        if (membership) {
+          membership.roleNames = unique([...membership.roleNames, ...roleNames]);
+          return;
+        }
+        const tenant = await tx.selectFrom('tenants').select('name').where('project_id', '=', project.id).where('id', '=', tenantId).executeTakeFirstOrThrow();
+        user.tenants.push({ tenantId, tenantName: tenant.name, roleNames: unique(roleNames) });
+      });
+    },
+
+    removeTenant(project: Project, loginId: string, tenantId: string, roleNames: string[]) {
+      return mutate(project, loginId, (user) => {
+        const membership = user.tenants.find((t) => t.tenantId === tenantId);
+        if (!membership) throw new LatchkeyError('invalidArguments', `User is not a member of tenant ${tenantId}`);
+        if (roleNames.length > 0) membership.roleNames = membership.roleNames.filter((r) => !roleNames.includes(r));
+        else user.tenants = user.tenants.filter((t) => t.tenantId !== tenantId);
+      });
+    },
+
+    async setPassword(project: Project, loginId: string, password: string, state: 'active' | 'temporary'): Promise<void> {
+      checkPasswordPolicy(project.settings.password, password);
+      const hash = await hashPassword(password);
+      await mutate(project, loginId, (user) => {
+        Object.assign(user, { passwordHash: hash, passwordState: state, passwordSetTime: nowSeconds(), failedAttempts: 0 });
+      });
+    },
+
+    async expirePassword(project: Project, loginId: string): Promise<void> {
+      await mutate(project, loginId, (user) => {
+        user.passwordState = 'expired';
+      });
+    },
+  };
+}
+
+function withoutUndefined<T extends Record<string, unknown>>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+export type UserService = ReturnType<typeof createUserService>;

@@ -1,0 +1,208 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import type { Dialect } from './db.ts';
+
+/**
+ * Migrations in TypeScript, run at start. Kysely's migrator takes a lock (a table on SQLite,
+ * an advisory lock on PostgreSQL), so instances starting together apply each one exactly once.
+ */
+function migrations(dialect: Dialect): Record<string, Migration> {
+  const autoId = dialect === 'postgres' ? 'bigserial' : 'integer';
+  return {
+    '0001_core': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('projects')
+          .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('settings_json', 'text', (c) => c.notNull())
+          .addColumn('created_time', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('management_keys')
+          .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+          .addColumn('project_id', 'varchar(64)', (c) => c.notNull().references('projects.id').onDelete('cascade'))
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('key_hash', 'varchar(128)', (c) => c.notNull().unique())
+          .addColumn('created_time', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('signing_keys')
+          .addColumn('kid', 'varchar(64)', (c) => c.primaryKey())
+          .addColumn('project_id', 'varchar(64)', (c) => c.notNull().references('projects.id').onDelete('cascade'))
+          .addColumn('alg', 'varchar(16)', (c) => c.notNull())
+          .addColumn('private_jwk', 'text', (c) => c.notNull())
+          .addColumn('public_jwk', 'text', (c) => c.notNull())
+          .addColumn('created_time', 'bigint', (c) => c.notNull())
+          .addColumn('retired_time', 'bigint')
+          .addColumn('unpublish_time', 'bigint')
+          .execute();
+        await db.schema.createIndex('signing_keys_project').on('signing_keys').column('project_id').execute();
+        await db.schema
+          .createTable('tenants')
+          .addColumn('project_id', 'varchar(64)', (c) => c.notNull().references('projects.id').onDelete('cascade'))
+          .addColumn('id', 'varchar(128)', (c) => c.notNull())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('name_lower', 'text', (c) => c.notNull())
+          .addColumn('self_provisioning_domains_json', 'text', (c) => c.notNull())
+          .addColumn('custom_attributes_json', 'text', (c) => c.notNull())
+          .addColumn('enforce_sso', 'integer', (c) => c.notNull())
+          .addColumn('enforce_sso_exclusions_json', 'text', (c) => c.notNull())
+          .addColumn('disabled', 'integer', (c) => c.notNull())
+          .addColumn('parent', 'text', (c) => c.notNull())
+          .addColumn('role_inheritance', 'text', (c) => c.notNull())
+          .addColumn('created_time', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('tenants_pk', ['project_id', 'id'])
+          .addUniqueConstraint('tenants_name_unique', ['project_id', 'name_lower'])
+          .execute();
+        await db.schema
+          .createTable('users')
+          .addColumn('project_id', 'varchar(64)', (c) => c.notNull().references('projects.id').onDelete('cascade'))
+          .addColumn('id', 'varchar(64)', (c) => c.notNull())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('given_name', 'text', (c) => c.notNull())
+          .addColumn('middle_name', 'text', (c) => c.notNull())
+          .addColumn('family_name', 'text', (c) => c.notNull())
+          .addColumn('email', 'text', (c) => c.notNull())
+          .addColumn('phone', 'text', (c) => c.notNull())
+          .addColumn('verified_email', 'integer', (c) => c.notNull())
+          .addColumn('verified_phone', 'integer', (c) => c.notNull())
+          .addColumn('picture', 'text', (c) => c.notNull())
+          .addColumn('status', 'varchar(16)', (c) => c.notNull())
+          .addColumn('test', 'integer', (c) => c.notNull())
+          .addColumn('custom_attributes_json', 'text', (c) => c.notNull())
+          .addColumn('sso_app_ids_json', 'text', (c) => c.notNull())
+          .addColumn('password_hash', 'text')
+          .addColumn('password_state', 'varchar(16)', (c) => c.notNull())
+          .addColumn('password_set_time', 'bigint')
+          .addColumn('failed_attempts', 'integer', (c) => c.notNull())
+          .addColumn('created_time', 'bigint', (c) => c.notNull())
+          .addColumn('modified_time', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('users_pk', ['project_id', 'id'])
+          .execute();
+        await db.schema.createIndex('users_email').on('users').columns(['project_id', 'email']).execute();
+        await db.schema.createIndex('users_phone').on('users').columns(['project_id', 'phone']).execute();
+        await db.schema.createIndex('users_created').on('users').columns(['project_id', 'created_time']).execute();
+        await db.schema
+          .createTable('login_ids')
+          .addColumn('project_id', 'varchar(64)', (c) => c.notNull())
+          .addColumn('login_id', 'varchar(320)', (c) => c.notNull())
+          .addColumn('user_id', 'varchar(64)', (c) => c.notNull())
+          .addColumn('position', 'integer', (c) => c.notNull())
+          .addPrimaryKeyConstraint('login_ids_pk', ['project_id', 'login_id'])
+          .addForeignKeyConstraint('login_ids_user', ['project_id', 'user_id'], 'users', ['project_id', 'id'], (c) =>
+            c.onDelete('cascade'),
+          )
+          .execute();
+        await db.schema.createIndex('login_ids_user').on('login_ids').columns(['project_id', 'user_id']).execute();
+        await db.schema
+          .createTable('user_tenants')
+          .addColumn('project_id', 'varchar(64)', (c) => c.notNull())
+          .addColumn('user_id', 'varchar(64)', (c) => c.notNull())
+          .addColumn('tenant_id', 'varchar(128)', (c) => c.notNull())
+          .addColumn('created_time', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('user_tenants_pk', ['project_id', 'user_id', 'tenant_id'])
+          .addForeignKeyConstraint('user_tenants_user', ['project_id', 'user_id'], 'users', ['project_id', 'id'], (c) =>
+            c.onDelete('cascade'),
+          )
+          .addForeignKeyConstraint(
+            'user_tenants_tenant',
+            ['project_id', 'tenant_id'],
+            'tenants',
+            ['project_id', 'id'],
+            (c) => c.onDelete('cascade'),
+          )
+          .execute();
+        await db.schema.createIndex('user_tenants_tenant').on('user_tenants').columns(['project_id', 'tenant_id']).execute();
+        await db.schema
+          .createTable('user_roles')
+          .addColumn('project_id', 'varchar(64)', (c) => c.notNull())
+          .addColumn('user_id', 'varchar(64)', (c) => c.notNull())
+          .addColumn('tenant_id', 'varchar(128)', (c) => c.notNull())
+          .addColumn('role_name', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('user_roles_pk', ['project_id', 'user_id', 'tenant_id', 'role_name'])
+          .addForeignKeyConstraint('user_roles_user', ['project_id', 'user_id'], 'users', ['project_id', 'id'], (c) =>
+            c.onDelete('cascade'),
+          )
+          .execute();
+        await db.schema
+          .createIndex('user_roles_role')
+          .on('user_roles')
+          .columns(['project_id', 'tenant_id', 'role_name'])
+          .execute();
+        await db.schema
+          .createTable('roles')
+          .addColumn('project_id', 'varchar(64)', (c) => c.notNull().references('projects.id').onDelete('cascade'))
+          .addColumn('tenant_id', 'varchar(128)', (c) => c.notNull())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('description', 'text', (c) => c.notNull())
+          .addColumn('permission_names_json', 'text', (c) => c.notNull())
+          .addColumn('is_default', 'integer', (c) => c.notNull())
+          .addColumn('is_private', 'integer', (c) => c.notNull())
+          .addColumn('created_time', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('roles_pk', ['project_id', 'tenant_id', 'name'])
+          .execute();
+        await db.schema
+          .createTable('permissions')
+          .addColumn('project_id', 'varchar(64)', (c) => c.notNull().references('projects.id').onDelete('cascade'))
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('description', 'text', (c) => c.notNull())
+          .addColumn('created_time', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('permissions_pk', ['project_id', 'name'])
+          .execute();
+        await db.schema
+          .createTable('refresh_tokens')
+          .addColumn('project_id', 'varchar(64)', (c) => c.notNull())
+          .addColumn('jti', 'varchar(64)', (c) => c.notNull())
+          .addColumn('user_id', 'varchar(64)', (c) => c.notNull())
+          .addColumn('issued_time', 'bigint', (c) => c.notNull())
+          .addColumn('expires_time', 'bigint', (c) => c.notNull())
+          .addColumn('revoked_time', 'bigint')
+          .addPrimaryKeyConstraint('refresh_tokens_pk', ['project_id', 'jti'])
+          .execute();
+        await db.schema
+          .createIndex('refresh_tokens_user')
+          .on('refresh_tokens')
+          .columns(['project_id', 'user_id'])
+          .execute();
+        await db.schema
+          .createTable('login_history')
+          .addColumn('id', autoId, (c) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
+          .addColumn('project_id', 'varchar(64)', (c) => c.notNull())
+          .addColumn('user_id', 'varchar(64)', (c) => c.notNull())
+          .addColumn('login_time', 'bigint', (c) => c.notNull())
+          .addColumn('ip', 'text', (c) => c.notNull())
+          .addColumn('city', 'text', (c) => c.notNull())
+          .addColumn('country', 'text', (c) => c.notNull())
+          .addColumn('selected_tenant', 'text', (c) => c.notNull())
+          .addColumn('method', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('login_history_user')
+          .on('login_history')
+          .columns(['project_id', 'user_id', 'login_time'])
+          .execute();
+      },
+    },
+  };
+}
+
+class InlineProvider implements MigrationProvider {
+  readonly #dialect: Dialect;
+  constructor(dialect: Dialect) {
+    this.#dialect = dialect;
+  }
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return migrations(this.#dialect);
+  }
+}
+
+export async function migrate(db: Kysely<unknown>, dialect: Dialect): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new InlineProvider(dialect) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error;
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+export async function ping(db: Kysely<unknown>): Promise<void> {
+  await sql`select 1`.execute(db);
+}

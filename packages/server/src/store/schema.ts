@@ -1,0 +1,147 @@
+import type { Generated } from 'kysely';
+
+/** Row types of every table. Times are epoch seconds; booleans are 0/1; `*_json` columns hold JSON text. */
+export interface ProjectsTable {
+  id: string;
+  name: string;
+  settings_json: string;
+  created_time: number;
+}
+
+export interface ManagementKeysTable {
+  id: string;
+  project_id: string;
+  name: string;
+  key_hash: string;
+  created_time: number;
+}
+
+export interface SigningKeysTable {
+  kid: string;
+  project_id: string;
+  alg: string;
+  private_jwk: string;
+  public_jwk: string;
+  created_time: number;
+  /** when it stopped signing; null while active */
+  retired_time: number | null;
+  /** when it leaves the JWKS: every token it signed has expired */
+  unpublish_time: number | null;
+}
+
+export interface TenantsTable {
+  project_id: string;
+  id: string;
+  name: string;
+  name_lower: string;
+  self_provisioning_domains_json: string;
+  custom_attributes_json: string;
+  enforce_sso: number;
+  enforce_sso_exclusions_json: string;
+  disabled: number;
+  parent: string;
+  role_inheritance: string;
+  created_time: number;
+}
+
+export interface UsersTable {
+  project_id: string;
+  id: string;
+  name: string;
+  given_name: string;
+  middle_name: string;
+  family_name: string;
+  email: string;
+  phone: string;
+  verified_email: number;
+  verified_phone: number;
+  picture: string;
+  status: string;
+  test: number;
+  custom_attributes_json: string;
+  sso_app_ids_json: string;
+  password_hash: string | null;
+  /** active | temporary | expired */
+  password_state: string;
+  password_set_time: number | null;
+  failed_attempts: number;
+  created_time: number;
+  modified_time: number;
+}
+
+export interface LoginIdsTable {
+  project_id: string;
+  login_id: string;
+  user_id: string;
+  position: number;
+}
+
+export interface UserTenantsTable {
+  project_id: string;
+  user_id: string;
+  tenant_id: string;
+  created_time: number;
+}
+
+export interface UserRolesTable {
+  project_id: string;
+  user_id: string;
+  /** '' for project-level roles */
+  tenant_id: string;
+  role_name: string;
+}
+
+export interface RolesTable {
+  project_id: string;
+  /** '' for project-level roles */
+  tenant_id: string;
+  name: string;
+  description: string;
+  permission_names_json: string;
+  is_default: number;
+  is_private: number;
+  created_time: number;
+}
+
+export interface PermissionsTable {
+  project_id: string;
+  name: string;
+  description: string;
+  created_time: number;
+}
+
+export interface RefreshTokensTable {
+  project_id: string;
+  jti: string;
+  user_id: string;
+  issued_time: number;
+  expires_time: number;
+  revoked_time: number | null;
+}
+
+export interface LoginHistoryTable {
+  id: Generated<number>;
+  project_id: string;
+  user_id: string;
+  login_time: number;
+  ip: string;
+  city: string;
+  country: string;
+  selected_tenant: string;
+  method: string;
+}
+
+export interface Database {
+  projects: ProjectsTable;
+  management_keys: ManagementKeysTable;
+  signing_keys: SigningKeysTable;
+  tenants: TenantsTable;
+  users: UsersTable;
+  login_ids: LoginIdsTable;
+  user_tenants: UserTenantsTable;
+  user_roles: UserRolesTable;
+  roles: RolesTable;
+  permissions: PermissionsTable;
+  refresh_tokens: RefreshTokensTable;
+  login_history: LoginHistoryTable;
+}

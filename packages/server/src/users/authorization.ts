@@ -1,0 +1,39 @@
+import type { Db } from '../store/db.ts';
+import { parseJson, unique } from '../util.ts';
+import type { UserRecord } from './repo.ts';
+
+export type TenantClaims = Record<string, { roles: string[]; permissions: string[] }>;
+export type AuthorizationClaims = { roles: string[]; permissions: string[]; tenants: TenantClaims };
+
+/**
+ * The `roles`, `permissions` and `tenants` claims, read fresh from the store on every issue and refresh,
+ * so a change to a user's roles shows in the next JWT. A tenant role name resolves to the tenant's own
+ * role first, then to the project role of that name.
+ */
+export async function authorizationClaims(db: Db, user: UserRecord): Promise<AuthorizationClaims> {
+  const tenantIds = user.tenants.map((t) => t.tenantId);
+  const roles = await db
+    .selectFrom('roles')
+    .select(['tenant_id', 'name', 'permission_names_json'])
+    .where('project_id', '=', user.projectId)
+    .where('tenant_id', 'in', ['', ...tenantIds])
+    .execute();
+  const permissionsOf = (tenantId: string, roleName: string): string[] => {
+    const role =
+      roles.find((r) => r.tenant_id === tenantId && r.name === roleName) ??
+      roles.find((r) => r.tenant_id === '' && r.name === roleName);
+    return role ? parseJson<string[]>(role.permission_names_json, []) : [];
+  };
+  const tenants: TenantClaims = {};
+  for (const t of user.tenants) {
+    tenants[t.tenantId] = {
+      roles: [...t.roleNames],
+      permissions: unique(t.roleNames.flatMap((r) => permissionsOf(t.tenantId, r))),
+    };
+  }
+  return {
+    roles: [...user.roleNames],
+    permissions: unique(user.roleNames.flatMap((r) => permissionsOf('', r))),
+    tenants,
+  };
+}
