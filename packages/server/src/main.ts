@@ -45,7 +45,7 @@ export async function startServer(config: Config, options: { logger?: Logger } =
   const logger = options.logger ?? createLogger(config.logLevel);
   const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
-    await migrate(store.db as never, store.dialect);
+    await migrate(store.db as never, store.dialect, store.migrationLockFile);
   } catch (err) {
     await store.close();
     throw err;
@@ -55,7 +55,8 @@ export async function startServer(config: Config, options: { logger?: Logger } =
   const keys = createKeyStore(store.db);
   const users = createUserRepo();
   const sessions = createSessionService({ db: store.db, keys, users, publicUrl: () => publicUrl, cookieDomain: config.cookieDomain });
-  const ctx: AppContext = { config, store, logger, projects, keys, users, sessions, publicUrl: () => publicUrl };
+  const lifecycle = { closing: false };
+  const ctx: AppContext = { config, store, logger, projects, keys, users, sessions, publicUrl: () => publicUrl, lifecycle };
   const boot = await bootstrap(config, projects, keys);
   const app = buildApp(ctx, createRequestAuth(projects, sessions), routePlugins);
   await app.listen({ port: config.port, host: config.host });
@@ -70,6 +71,7 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     bootstrap: boot,
     close() {
       closing ??= (async () => {
+        lifecycle.closing = true;
         await app.close();
         await store.close();
       })();

@@ -42,7 +42,8 @@ export function buildApp(ctx: AppContext, auth: RequestAuth, plugins: RoutePlugi
     bodyLimit: ctx.config.bodyLimit,
     routerOptions: { ignoreDuplicateSlashes: true, ignoreTrailingSlash: true },
     return503OnClosing: true,
-    forceCloseConnections: false,
+    // On close: stop accepting, drop idle keep-alive sockets, let in-flight requests finish.
+    forceCloseConnections: 'idle',
   });
 
   // Go sends `Content-Type: application/json` with no body; Ruby sends `{}`; both mean "no arguments".
@@ -55,6 +56,11 @@ export function buildApp(ctx: AppContext, auth: RequestAuth, plugins: RoutePlugi
     } catch {
       done(new LatchkeyError('badRequest', 'Request body is not valid JSON') as unknown as FastifyError, undefined);
     }
+  });
+
+  // During shutdown, answers close their connection so in-flight keep-alive sockets do not hold the process open.
+  app.addHook('onSend', async (_req, reply) => {
+    if (ctx.lifecycle.closing) reply.header('connection', 'close');
   });
 
   app.setErrorHandler((error: FastifyError, req, reply) => {

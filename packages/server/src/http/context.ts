@@ -16,4 +16,6 @@ export type AppContext = {
   users: UserRepo;
   sessions: SessionService;
   publicUrl: () => string;
+  /** set when shutdown begins */
+  lifecycle: { closing: boolean };
 };

@@ -7,7 +7,7 @@ import { openNodeSqlite } from './sqlite-driver.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<Database>;
-export type Store = { db: Db; dialect: Dialect; close(): Promise<void> };
+export type Store = { db: Db; dialect: Dialect; migrationLockFile?: string; close(): Promise<void> };
 
 // int8 (bigint) columns hold epoch seconds and counts: far below 2^53, so plain numbers are safe.
 pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
@@ -23,5 +23,5 @@ export function openStore(options: { databaseUrl?: string; dataDir: string }): S
   fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const file = path.join(options.dataDir, 'latchkey.db');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: openNodeSqlite(file) }) });
-  return { db, dialect: 'sqlite', close: () => db.destroy() };
+  return { db, dialect: 'sqlite', migrationLockFile: path.join(options.dataDir, 'migrate.lock'), close: () => db.destroy() };
 }

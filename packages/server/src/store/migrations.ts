@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import type { Dialect } from './db.ts';
 
@@ -196,7 +197,33 @@ class InlineProvider implements MigrationProvider {
   }
 }
 
-export async function migrate(db: Kysely<unknown>, dialect: Dialect): Promise<string[]> {
+/**
+ * Kysely takes no lock on SQLite (it assumes one process); `latchkey keys rotate` or a second process on
+ * the same data folder may migrate at the same moment, so SQLite migrations hold a lock file.
+ */
+async function withFileLock<T>(lockFile: string, fn: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      fs.closeSync(fs.openSync(lockFile, 'wx'));
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const age = Date.now() - (fs.statSync(lockFile, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > 60_000) fs.rmSync(lockFile, { force: true });
+      if (Date.now() > deadline) throw new Error(`Timed out waiting for the migration lock ${lockFile}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    fs.rmSync(lockFile, { force: true });
+  }
+}
+
+export async function migrate(db: Kysely<unknown>, dialect: Dialect, lockFile?: string): Promise<string[]> {
+  if (dialect === 'sqlite' && lockFile) return withFileLock(lockFile, () => migrate(db, dialect));
   const migrator = new Migrator({ db, provider: new InlineProvider(dialect) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error;

@@ -36,10 +36,16 @@ export async function signToken(
     .sign(key.privateKey);
 }
 
+/**
+ * The issuer is `<public URL>/<projectId>`. Verification checks the project segment, not the host: the
+ * key lookup is already scoped to the project, and instances behind a load balancer may see different hosts.
+ */
+const issuedFor = (iss: unknown, projectId: string): boolean =>
+  typeof iss === 'string' && (iss === projectId || iss.split('/').at(-1) === projectId);
+
 export async function verifyToken(
   keys: KeyStore,
   projectId: string,
-  issuer: string,
   token: string,
   kind: TokenKind,
 ): Promise<JWTPayload & { sub: string }> {
@@ -52,7 +58,8 @@ export async function verifyToken(
   const key = kid ? await keys.verifyKey(projectId, kid) : undefined;
   if (!key) throw new LatchkeyError('invalidToken', 'Token was not signed by this project');
   try {
-    const { payload } = await jwtVerify(token, key.key, { issuer, algorithms: [key.alg], clockTolerance: 5 });
+    const { payload } = await jwtVerify(token, key.key, { algorithms: [key.alg], clockTolerance: 5 });
+    if (!issuedFor(payload.iss, projectId)) throw new LatchkeyError('invalidToken', 'Token was issued for another project');
     if (payload.drn !== kind || typeof payload.sub !== 'string') {
       throw new LatchkeyError('invalidToken', `Expected a ${kind === 'DSR' ? 'refresh' : 'session'} token`);
     }

@@ -11,7 +11,7 @@ import { createKeyStore } from './keys.ts';
 export async function rotateKeys(config: Config, onlyProjectId?: string): Promise<{ projectId: string; kid: string }[]> {
   const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
-    await migrate(store.db as never, store.dialect);
+    await migrate(store.db as never, store.dialect, store.migrationLockFile);
     const projects = createProjectRepo(store.db);
     const keys = createKeyStore(store.db);
     const ids = onlyProjectId ? [onlyProjectId] : (await store.db.selectFrom('projects').select('id').execute()).map((r) => r.id);

@@ -128,7 +128,7 @@ export function createSessionService(deps: {
 
   /** Checks a refresh token end to end: signature, type, issuer, expiry, revocation, and the user's state. */
   async function authenticateRefresh(project: Project, token: string): Promise<RefreshContext> {
-    const payload = await verifyToken(keys, project.id, issuer(project.id), token, 'DSR');
+    const payload = await verifyToken(keys, project.id, token, 'DSR');
     const jti = typeof payload.jti === 'string' ? payload.jti : '';
     const row = await db
       .selectFrom('refresh_tokens')

@@ -20,6 +20,8 @@ export type TestServer = {
   managementKey: string;
   store: StoreKind;
   server: RunningServer;
+  /** where the store lives: pass it as `shared` to start a second instance on the same store */
+  shared: { databaseUrl?: string; dataDir: string };
   /** Authorization header values */
   project: string;
   management: string;
@@ -83,6 +85,7 @@ export async function startTestServer(
     managementKey: config.bootstrapManagementKey!,
     store,
     server,
+    shared: { databaseUrl, dataDir },
     project: `Bearer ${config.bootstrapProjectId}`,
     management: `Bearer ${config.bootstrapProjectId}:${config.bootstrapManagementKey}`,
     async close() {

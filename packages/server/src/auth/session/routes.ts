@@ -3,7 +3,7 @@ import { LatchkeyError } from '../../errors.ts';
 import { type RoutePlugin, sendSession } from '../../http/app.ts';
 import { parseAuthorization } from '../../http/request-auth.ts';
 import { parseInput } from '../../http/validate.ts';
-import { issuerFor, verifyToken } from '../../tokens/jwt.ts';
+import { verifyToken } from '../../tokens/jwt.ts';
 import { toWireUser } from '../../users/wire.ts';
 import { loginHistory } from '../login-history.ts';
 
@@ -11,7 +11,7 @@ import { loginHistory } from '../login-history.ts';
 const selectTenantBody = z.object({ tenant: z.string().optional(), tenantId: z.string().optional() });
 const validateBody = z.object({ sessionJwt: z.string().optional() });
 
-export const sessionRoutes: RoutePlugin = (app, { store, sessions, keys, auth, publicUrl }) => {
+export const sessionRoutes: RoutePlugin = (app, { store, sessions, keys, auth }) => {
   app.post('/v1/auth/refresh', async (req, reply) => {
     const caller = await auth.refresh(req);
     return sendSession(reply, await sessions.refresh(caller));
@@ -53,7 +53,7 @@ export const sessionRoutes: RoutePlugin = (app, { store, sessions, keys, auth, p
     const project = await auth.project(req);
     const token = parseInput(validateBody, req.body).sessionJwt ?? parseAuthorization(req.headers.authorization)?.jwts[0];
     if (!token) throw new LatchkeyError('missingArguments', 'A session JWT is required');
-    const claims = await verifyToken(keys, project.id, issuerFor(publicUrl(), project.id), token, 'DS');
+    const claims = await verifyToken(keys, project.id, token, 'DS');
     return { ...claims, jwt: token };
   });
 };

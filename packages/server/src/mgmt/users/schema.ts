@@ -65,5 +65,7 @@ export const searchBody = z.object({
   toModifiedTime: z.number().int().min(0).optional(),
   tenantRoleIds: z.record(z.string(), z.object({ values: z.array(z.string()).optional(), and: z.boolean().optional() })).optional(),
   tenantRoleNames: z.record(z.string(), z.object({ values: z.array(z.string()).optional(), and: z.boolean().optional() })).optional(),
+  verifiedEmail: z.boolean().optional(),
+  verifiedPhone: z.boolean().optional(),
 });
 export type UserSearch = z.infer<typeof searchBody>;

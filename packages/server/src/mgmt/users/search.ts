@@ -51,6 +51,8 @@ export async function searchUsers(db: Db, users: UserRepo, projectId: string, s:
   if (s.emails?.length) q = q.where('email', 'in', s.emails);
   if (s.phones?.length) q = q.where('phone', 'in', s.phones);
   if (s.userIds?.length) q = q.where('id', 'in', s.userIds);
+  if (s.verifiedEmail !== undefined) q = q.where('verified_email', '=', s.verifiedEmail ? 1 : 0);
+  if (s.verifiedPhone !== undefined) q = q.where('verified_phone', '=', s.verifiedPhone ? 1 : 0);
   // Client times are epoch milliseconds; stored times are seconds.
   if (s.fromCreatedTime) q = q.where('created_time', '>=', Math.floor(s.fromCreatedTime / 1000));
   if (s.toCreatedTime) q = q.where('created_time', '<=', Math.ceil(s.toCreatedTime / 1000));
