@@ -88,6 +88,13 @@ export function createUserService(deps: Deps) {
     return { passwordHash: await hashPassword(input.password), passwordSetTime: nowSeconds() };
   }
 
+  /** Answers with the user as a later load will show it (canonical order of roles and tenants). */
+  async function reloaded(tx: Db, projectId: string, userId: string): Promise<WireUser> {
+    const user = await users.load(tx, projectId, userId);
+    if (!user) throw new LatchkeyError('managementUserNotFound');
+    return toWireUser(user);
+  }
+
   async function mutate(project: Project, loginIdOrUserId: string, change: (user: UserRecord, tx: Db) => Promise<void> | void): Promise<WireUser> {
     return db.transaction().execute(async (tx) => {
       const userId = await resolve(tx, project.id, loginIdOrUserId);
@@ -96,7 +103,7 @@ export function createUserService(deps: Deps) {
       await change(user, tx);
       user.modifiedTime = nowSeconds();
       await users.save(tx, user, false);
-      return toWireUser(user);
+      return reloaded(tx, project.id, user.userId);
     });
   }
 
@@ -121,7 +128,7 @@ export function createUserService(deps: Deps) {
       });
       if (password) Object.assign(record, password);
       await users.save(tx, record, true);
-      return toWireUser(record);
+      return reloaded(tx, project.id, record.userId);
     });
   }
 
