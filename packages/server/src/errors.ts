@@ -9,7 +9,6 @@ export const ERROR_CODES = {
   invalidRequest: { code: 'E011003', status: 400, description: 'Request is invalid' },
   invalidArguments: { code: 'E011004', status: 400, description: 'Invalid arguments' },
   payloadTooLarge: { code: 'E011005', status: 413, description: 'Request body is too large' },
-  unsupportedMediaType: { code: 'E011006', status: 415, description: 'Unsupported content type' },
   routeNotFound: { code: 'E011404', status: 404, description: 'Route not found' },
   unauthorized: { code: 'E011101', status: 401, description: 'Unauthorized' },
   unknownProject: { code: 'E011102', status: 401, description: 'Unknown project' },

@@ -17,8 +17,6 @@ function toLatchkeyError(err: FastifyError): LatchkeyError {
   switch (err.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new LatchkeyError('payloadTooLarge');
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new LatchkeyError('unsupportedMediaType', 'Send JSON with Content-Type: application/json');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new LatchkeyError('badRequest', err.message);
@@ -72,10 +70,17 @@ export function buildApp(ctx: AppContext, auth: RequestAuth, plugins: RoutePlugi
     sendError(reply, new LatchkeyError('routeNotFound', `No route for ${req.method} ${req.url.split('?')[0]}`)),
   );
 
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routeList.push(`${method} ${route.url}`);
+  });
   const deps: RouteDeps = { ...ctx, auth };
   for (const plugin of plugins) plugin(app, deps);
   return app;
 }
+
+const routeList: string[] = [];
+/** Every route registered in this process: the docs test checks each one is documented. */
+export const registeredRoutes = (): readonly string[] => [...new Set(routeList)];
 
 /** Sends a JWT response with its DS/DSR cookies (the Ruby SDK reads cookies on tenant select). */
 export function sendSession(reply: FastifyReply, issued: { body: unknown; cookies: string[] }) {

@@ -1,10 +1,37 @@
 import { z } from 'zod';
+import { LatchkeyError } from '../../errors.ts';
 import type { RoutePlugin } from '../../http/app.ts';
 import { parseInput } from '../../http/validate.ts';
-import { passwordPolicySchema, projectSettingsSchema, signingAlgorithms } from '../../projects/settings.ts';
+import { type PasswordPolicy, passwordPolicySchema, projectSettingsSchema, signingAlgorithms } from '../../projects/settings.ts';
 
-// Descope's password-settings shape (the Go SDK's PasswordSettings); `enabled` is accepted and always true here.
-const passwordSettingsBody = passwordPolicySchema.partial().extend({ enabled: z.boolean().optional() });
+/**
+ * Descope's password-settings shape. The Go SDK sends `nonAlphanumeric`, the Node SDK `nonAlphaNumeric`: both
+ * are accepted; answers use the Node spelling, which Go also reads (its JSON decoding ignores key case).
+ * `enabled` is accepted and always true here. Settings are per project: a tenant-scoped write and
+ * password-reuse prevention are refused, not silently ignored.
+ */
+const passwordSettingsBody = passwordPolicySchema.partial().extend({
+  enabled: z.boolean().optional(),
+  nonAlphaNumeric: z.boolean().optional(),
+  reuse: z.boolean().optional(),
+  reuseAmount: z.number().int().min(0).optional(),
+  tenantId: z.string().optional(),
+});
+
+const wirePasswordSettings = (p: PasswordPolicy) => ({
+  enabled: true,
+  minLength: p.minLength,
+  lowercase: p.lowercase,
+  uppercase: p.uppercase,
+  number: p.number,
+  nonAlphaNumeric: p.nonAlphanumeric,
+  expiration: p.expiration,
+  expirationWeeks: p.expirationWeeks,
+  reuse: false,
+  reuseAmount: 0,
+  lock: p.lock,
+  lockAttempts: p.lockAttempts,
+});
 
 /** Latchkey's own project settings (session lifetimes, rotation, signing algorithm): not part of the Descope API. */
 const projectSettingsBody = z.object({
@@ -17,12 +44,19 @@ const projectSettingsBody = z.object({
 export const settingsRoutes: RoutePlugin = (app, { projects, auth }) => {
   app.get('/v1/mgmt/password/settings', async (req) => {
     const project = await auth.management(req);
-    return { enabled: true, ...project.settings.password };
+    return wirePasswordSettings(project.settings.password);
   });
 
   app.post('/v1/mgmt/password/settings', async (req) => {
     const project = await auth.management(req);
-    const { enabled: _ignored, ...changes } = parseInput(passwordSettingsBody, req.body);
+    const body = parseInput(passwordSettingsBody, req.body);
+    const { enabled: _enabled, nonAlphaNumeric, reuse, reuseAmount: _reuseAmount, tenantId, ...changes } = body;
+    if (tenantId) throw new LatchkeyError('invalidArguments', 'Password settings are per project; per-tenant settings are not supported');
+    if (reuse) throw new LatchkeyError('invalidArguments', 'Password reuse prevention is not supported yet');
+    if (nonAlphaNumeric !== undefined && changes.nonAlphanumeric !== undefined && nonAlphaNumeric !== changes.nonAlphanumeric) {
+      throw new LatchkeyError('invalidArguments', 'nonAlphanumeric and nonAlphaNumeric disagree');
+    }
+    changes.nonAlphanumeric ??= nonAlphaNumeric;
     const settings = projectSettingsSchema.parse({ ...project.settings, password: { ...project.settings.password, ...changes } });
     await projects.updateSettings(project.id, settings);
     auth.invalidateProject(project.id);
