@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config.ts';
+import { tokenLifetimeBound } from '../tokens/jwt.ts';
 import type { KeyStore } from '../tokens/keys.ts';
 import { newSecretKey } from '../util.ts';
 import type { ProjectRepo } from './repo.ts';
@@ -23,14 +24,14 @@ export async function bootstrap(config: Config, projects: ProjectRepo, keys: Key
         if (!(await projects.hasManagementKey(project.id, config.bootstrapManagementKey!))) throw err;
       });
     }
-    await keys.activeKey(project.id, project.settings.signingAlgorithm);
+    await keys.activeKey(project.id, project.settings.signingAlgorithm, tokenLifetimeBound(project));
     return {};
   }
   if ((await projects.count()) > 0) return {};
   const project = await projects.insert({ name: 'Latchkey' });
   const managementKey = newSecretKey();
   await projects.addManagementKey(project.id, managementKey, 'initial');
-  await keys.activeKey(project.id, project.settings.signingAlgorithm);
+  await keys.activeKey(project.id, project.settings.signingAlgorithm, tokenLifetimeBound(project));
   fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const credentialsFile = path.join(config.dataDir, 'credentials.json');
   fs.writeFileSync(credentialsFile, `${JSON.stringify({ projectId: project.id, managementKey }, null, 2)}\n`, { mode: 0o600 });

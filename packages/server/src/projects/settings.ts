@@ -1,17 +1,32 @@
 import { z } from 'zod';
 
+const passwordPolicyFields = {
+  minLength: z.number().int().min(1).max(128),
+  lowercase: z.boolean(),
+  uppercase: z.boolean(),
+  number: z.boolean(),
+  nonAlphanumeric: z.boolean(),
+  lock: z.boolean(),
+  lockAttempts: z.number().int().min(1).max(100),
+  expiration: z.boolean(),
+  expirationWeeks: z.number().int().min(1).max(520),
+};
+
 /** Per-project settings, stored as JSON; every field has a documented default. */
 export const passwordPolicySchema = z.object({
-  minLength: z.number().int().min(1).max(128).default(8),
-  lowercase: z.boolean().default(true),
-  uppercase: z.boolean().default(true),
-  number: z.boolean().default(true),
-  nonAlphanumeric: z.boolean().default(false),
-  lock: z.boolean().default(true),
-  lockAttempts: z.number().int().min(1).max(100).default(10),
-  expiration: z.boolean().default(false),
-  expirationWeeks: z.number().int().min(1).max(520).default(26),
+  minLength: passwordPolicyFields.minLength.default(8),
+  lowercase: passwordPolicyFields.lowercase.default(true),
+  uppercase: passwordPolicyFields.uppercase.default(true),
+  number: passwordPolicyFields.number.default(true),
+  nonAlphanumeric: passwordPolicyFields.nonAlphanumeric.default(false),
+  lock: passwordPolicyFields.lock.default(true),
+  lockAttempts: passwordPolicyFields.lockAttempts.default(10),
+  expiration: passwordPolicyFields.expiration.default(false),
+  expirationWeeks: passwordPolicyFields.expirationWeeks.default(26),
 });
+
+/** A change to the policy: only the fields given are set (zod's `.partial()` would fill in the defaults). */
+export const passwordPolicyChangeSchema = z.object(passwordPolicyFields).partial();
 
 export const signingAlgorithms = ['RS256', 'ES256', 'EdDSA'] as const;
 export type SigningAlgorithm = (typeof signingAlgorithms)[number];

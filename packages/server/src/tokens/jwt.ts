@@ -9,6 +9,10 @@ export const RESERVED_CLAIMS = new Set([
   'rexp', 'cnf', 'nsec', 'dsub', 'act', 'su',
 ]);
 
+/** Every token a key signed has expired this long after the key stops signing. */
+export const tokenLifetimeBound = (project: Project): number =>
+  Math.max(project.settings.refreshTokenExpiration, project.settings.sessionTokenExpiration) + 60;
+
 export type TokenKind = 'DS' | 'DSR';
 
 export function issuerFor(publicUrl: string, projectId: string): string {
@@ -27,7 +31,7 @@ export async function signToken(
   lifetimeSeconds: number,
   nowSec: number,
 ): Promise<string> {
-  const key = await keys.activeKey(project.id, project.settings.signingAlgorithm);
+  const key = await keys.activeKey(project.id, project.settings.signingAlgorithm, tokenLifetimeBound(project));
   return new SignJWT(claims as JWTPayload)
     .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' })
     .setIssuer(issuer)

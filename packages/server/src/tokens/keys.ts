@@ -60,7 +60,8 @@ export function createKeyStore(db: Db) {
       return kid;
     },
 
-    async activeKey(projectId: string, alg: SigningAlgorithm): Promise<SigningKey> {
+    /** `keepPublishedSeconds`: how long a key retired by an algorithm change stays in the JWKS. */
+    async activeKey(projectId: string, alg: SigningAlgorithm, keepPublishedSeconds: number): Promise<SigningKey> {
       const cached = activeCache.get(projectId);
       if (cached && Date.now() - cached.at < ACTIVE_KEY_TTL_MS && cached.key.alg === alg) return cached.key;
       let row = await db
@@ -73,7 +74,7 @@ export function createKeyStore(db: Db) {
         .executeTakeFirst();
       if (!row) {
         // The project's algorithm changed (or it has no key yet): rotate to a key of the new algorithm.
-        await this.rotate(projectId, alg, 86_400 * 366);
+        await this.rotate(projectId, alg, keepPublishedSeconds);
         row = await db
           .selectFrom('signing_keys')
           .selectAll()

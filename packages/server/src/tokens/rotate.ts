@@ -2,6 +2,7 @@ import type { Config } from '../config.ts';
 import { createProjectRepo } from '../projects/repo.ts';
 import { openStore } from '../store/db.ts';
 import { migrate } from '../store/migrations.ts';
+import { tokenLifetimeBound } from './jwt.ts';
 import { createKeyStore } from './keys.ts';
 
 /**
@@ -19,8 +20,7 @@ export async function rotateKeys(config: Config, onlyProjectId?: string): Promis
     for (const id of ids) {
       const project = await projects.get(id);
       if (!project) throw new Error(`Unknown project ${id}`);
-      const keep = Math.max(project.settings.refreshTokenExpiration, project.settings.sessionTokenExpiration) + 60;
-      out.push({ projectId: id, kid: await keys.rotate(id, project.settings.signingAlgorithm, keep) });
+      out.push({ projectId: id, kid: await keys.rotate(id, project.settings.signingAlgorithm, tokenLifetimeBound(project)) });
     }
     return out;
   } finally {

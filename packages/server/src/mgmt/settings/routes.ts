@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { LatchkeyError } from '../../errors.ts';
 import type { RoutePlugin } from '../../http/app.ts';
 import { parseInput } from '../../http/validate.ts';
-import { type PasswordPolicy, passwordPolicySchema, projectSettingsSchema, signingAlgorithms } from '../../projects/settings.ts';
+import { type PasswordPolicy, passwordPolicyChangeSchema, projectSettingsSchema, signingAlgorithms } from '../../projects/settings.ts';
 
 /**
  * Descope's password-settings shape. The Go SDK sends `nonAlphanumeric`, the Node SDK `nonAlphaNumeric`: both
@@ -10,7 +10,7 @@ import { type PasswordPolicy, passwordPolicySchema, projectSettingsSchema, signi
  * `enabled` is accepted and always true here. Settings are per project: a tenant-scoped write and
  * password-reuse prevention are refused, not silently ignored.
  */
-const passwordSettingsBody = passwordPolicySchema.partial().extend({
+const passwordSettingsBody = passwordPolicyChangeSchema.extend({
   enabled: z.boolean().optional(),
   nonAlphaNumeric: z.boolean().optional(),
   reuse: z.boolean().optional(),
@@ -53,10 +53,12 @@ export const settingsRoutes: RoutePlugin = (app, { projects, auth }) => {
     const { enabled: _enabled, nonAlphaNumeric, reuse, reuseAmount: _reuseAmount, tenantId, ...changes } = body;
     if (tenantId) throw new LatchkeyError('invalidArguments', 'Password settings are per project; per-tenant settings are not supported');
     if (reuse) throw new LatchkeyError('invalidArguments', 'Password reuse prevention is not supported yet');
-    if (nonAlphaNumeric !== undefined && changes.nonAlphanumeric !== undefined && nonAlphaNumeric !== changes.nonAlphanumeric) {
-      throw new LatchkeyError('invalidArguments', 'nonAlphanumeric and nonAlphaNumeric disagree');
+    if (nonAlphaNumeric !== undefined) {
+      if (changes.nonAlphanumeric !== undefined && changes.nonAlphanumeric !== nonAlphaNumeric) {
+        throw new LatchkeyError('invalidArguments', 'nonAlphanumeric and nonAlphaNumeric disagree');
+      }
+      changes.nonAlphanumeric = nonAlphaNumeric;
     }
-    changes.nonAlphanumeric ??= nonAlphaNumeric;
     const settings = projectSettingsSchema.parse({ ...project.settings, password: { ...project.settings.password, ...changes } });
     await projects.updateSettings(project.id, settings);
     auth.invalidateProject(project.id);
