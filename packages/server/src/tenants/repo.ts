@@ -87,7 +87,15 @@ export function createTenantRepo() {
     async forEmailDomain(db: Db, projectId: string, email: string): Promise<Tenant[]> {
       if (!email.includes('@')) return [];
       const domain = emailDomain(email);
-      return (await this.all(db, projectId)).filter((t) => t.selfProvisioningDomains.includes(domain));
+      // Domains are stored lower-case as a JSON array: the LIKE narrows in SQL, the exact check confirms.
+      const rows = await db
+        .selectFrom('tenants')
+        .selectAll()
+        .where('project_id', '=', projectId)
+        .where('self_provisioning_domains_json', 'like', `%${JSON.stringify(domain).replace(/[%_\\]/g, '')}%`)
+        .orderBy('created_time')
+        .execute();
+      return rows.map(fromRow).filter((t) => t.selfProvisioningDomains.includes(domain));
     },
   };
 }
