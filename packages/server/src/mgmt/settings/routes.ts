@@ -5,10 +5,9 @@ import { parseInput } from '../../http/validate.ts';
 import { type PasswordPolicy, passwordPolicyChangeSchema, projectSettingsSchema, signingAlgorithms } from '../../projects/settings.ts';
 
 /**
- * Descope's password-settings shape. The Go SDK sends `nonAlphanumeric`, the Node SDK `nonAlphaNumeric`: both
- * are accepted; answers use the Node spelling, which Go also reads (its JSON decoding ignores key case).
- * `enabled` is accepted and always true here. Settings are per project: a tenant-scoped write and
- * password-reuse prevention are refused, not silently ignored.
+ * Descope's password-settings shape. The Go SDK spells it `nonAlphanumeric`, the Node SDK `nonAlphaNumeric`:
+ * both are accepted and both are answered. `enabled` is accepted and always true here. Settings are per
+ * project: a tenant-scoped write and password-reuse prevention are refused, not silently ignored.
  */
 const passwordSettingsBody = passwordPolicyChangeSchema.extend({
   enabled: z.boolean().optional(),
@@ -18,19 +17,12 @@ const passwordSettingsBody = passwordPolicyChangeSchema.extend({
   tenantId: z.string().optional(),
 });
 
-const wirePasswordSettings = (p: PasswordPolicy) => ({
+const wirePasswordSettings = (policy: PasswordPolicy) => ({
   enabled: true,
-  minLength: p.minLength,
-  lowercase: p.lowercase,
-  uppercase: p.uppercase,
-  number: p.number,
-  nonAlphaNumeric: p.nonAlphanumeric,
-  expiration: p.expiration,
-  expirationWeeks: p.expirationWeeks,
+  ...policy,
+  nonAlphaNumeric: policy.nonAlphanumeric,
   reuse: false,
   reuseAmount: 0,
-  lock: p.lock,
-  lockAttempts: p.lockAttempts,
 });
 
 /** Latchkey's own project settings (session lifetimes, rotation, signing algorithm): not part of the Descope API. */
@@ -53,12 +45,11 @@ export const settingsRoutes: RoutePlugin = (app, { projects, auth }) => {
     const { enabled: _enabled, nonAlphaNumeric, reuse, reuseAmount: _reuseAmount, tenantId, ...changes } = body;
     if (tenantId) throw new LatchkeyError('invalidArguments', 'Password settings are per project; per-tenant settings are not supported');
     if (reuse) throw new LatchkeyError('invalidArguments', 'Password reuse prevention is not supported yet');
-    if (nonAlphaNumeric !== undefined) {
-      if (changes.nonAlphanumeric !== undefined && changes.nonAlphanumeric !== nonAlphaNumeric) {
-        throw new LatchkeyError('invalidArguments', 'nonAlphanumeric and nonAlphaNumeric disagree');
-      }
-      changes.nonAlphanumeric = nonAlphaNumeric;
-    }
+    // Answers carry both spellings, so a read-modify-write from either SDK sends both: the one that differs
+    // from the stored value is the change.
+    const stored = project.settings.password.nonAlphanumeric;
+    const sent = [changes.nonAlphanumeric, nonAlphaNumeric].filter((v) => v !== undefined);
+    if (sent.length > 0) changes.nonAlphanumeric = sent.some((v) => v !== stored) ? !stored : stored;
     const settings = projectSettingsSchema.parse({ ...project.settings, password: { ...project.settings.password, ...changes } });
     await projects.updateSettings(project.id, settings);
     auth.invalidateProject(project.id);
