@@ -48,6 +48,9 @@ export const parseJson = <T>(text: string | null | undefined, fallback: T): T =>
 
 export const unique = <T>(items: Iterable<T>): T[] => [...new Set(items)];
 
+/** Login ids are case-insensitive (people type `Ada@Example.com` and `ada@example.com` alike): stored lower-case. */
+export const normalizeLoginId = (loginId: string): string => loginId.trim().toLowerCase();
+
 export const isEmail = (value: string): boolean => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value);
 
 export const emailDomain = (email: string): string => email.slice(email.lastIndexOf('@') + 1).toLowerCase();

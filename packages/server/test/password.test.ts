@@ -76,6 +76,27 @@ for (const store of STORES) {
       assert.equal(unknown.body.errorCode, bad.body.errorCode, 'unknown users look like wrong passwords');
     });
 
+    test('login ids are case-insensitive: sign-in and duplicate checks ignore case', async () => {
+      const up = await call<Jwt & { user: { loginIds: string[] } }>(s, 'POST', '/v1/auth/password/signup', {
+        auth: s.project,
+        body: { loginId: 'Grace@Example.COM', password: 'Str0ngPassword' },
+      });
+      assert.equal(up.status, 200);
+      assert.deepEqual(up.body.user.loginIds, ['grace@example.com']);
+      const signin = await call(s, 'POST', '/v1/auth/password/signin', {
+        auth: s.project,
+        body: { loginId: 'grace@EXAMPLE.com', password: 'Str0ngPassword' },
+      });
+      assert.equal(signin.status, 200);
+      const again = await call(s, 'POST', '/v1/auth/password/signup', {
+        auth: s.project,
+        body: { loginId: 'GRACE@example.com', password: 'Str0ngPassword' },
+      });
+      assert.equal(again.body.errorCode, 'E062107');
+      const load = await mgmt(s, 'GET', '/v1/mgmt/user?loginId=GRACE@EXAMPLE.COM');
+      assert.equal(load.status, 200);
+    });
+
     test('the policy endpoint reports the project policy', async () => {
       const res = await call(s, 'GET', '/v1/auth/password/policy', { auth: s.project });
       assert.deepEqual(res.body, { minLength: 8, lowercase: true, uppercase: true, number: true, nonAlphanumeric: false });

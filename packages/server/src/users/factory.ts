@@ -1,4 +1,4 @@
-import { nowSeconds, newId } from '../util.ts';
+import { newId, normalizeLoginId, nowSeconds } from '../util.ts';
 import type { UserRecord } from './repo.ts';
 
 export type NewUserInput = Partial<
@@ -14,7 +14,7 @@ export function newUserRecord(projectId: string, input: NewUserInput): UserRecor
   return {
     projectId,
     userId: newId.user(),
-    loginIds: input.loginIds,
+    loginIds: [...new Set(input.loginIds.map(normalizeLoginId))],
     name: input.name ?? '',
     givenName: input.givenName ?? '',
     middleName: input.middleName ?? '',

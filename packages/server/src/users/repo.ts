@@ -1,5 +1,5 @@
 import type { Db } from '../store/db.ts';
-import { parseJson } from '../util.ts';
+import { normalizeLoginId, parseJson } from '../util.ts';
 
 export type UserTenantRecord = { tenantId: string; tenantName: string; roleNames: string[] };
 
@@ -112,7 +112,7 @@ export function createUserRepo() {
         .selectFrom('login_ids')
         .select('user_id')
         .where('project_id', '=', projectId)
-        .where('login_id', '=', loginIdOrUserId)
+        .where('login_id', '=', normalizeLoginId(loginIdOrUserId))
         .executeTakeFirst();
       if (byLogin) return byLogin.user_id;
       const byId = await db
@@ -129,7 +129,7 @@ export function createUserRepo() {
         .selectFrom('login_ids')
         .select('user_id')
         .where('project_id', '=', projectId)
-        .where('login_id', '=', loginId)
+        .where('login_id', '=', normalizeLoginId(loginId))
         .executeTakeFirst();
       return row ? this.load(db, projectId, row.user_id) : undefined;
     },
@@ -156,13 +156,14 @@ export function createUserRepo() {
     },
 
     async loginIdTaken(db: Db, projectId: string, loginId: string, exceptUserId?: string): Promise<boolean> {
-      let q = db.selectFrom('login_ids').select('user_id').where('project_id', '=', projectId).where('login_id', '=', loginId);
+      let q = db.selectFrom('login_ids').select('user_id').where('project_id', '=', projectId).where('login_id', '=', normalizeLoginId(loginId));
       if (exceptUserId) q = q.where('user_id', '!=', exceptUserId);
       return (await q.executeTakeFirst()) !== undefined;
     },
 
     /** Writes the whole aggregate (insert or replace). Call inside a transaction. */
     async save(tx: Db, user: UserRecord, isNew: boolean): Promise<void> {
+      user.loginIds = [...new Set(user.loginIds.map(normalizeLoginId))];
       const row = {
         name: user.name,
         given_name: user.givenName,

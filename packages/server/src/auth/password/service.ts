@@ -5,7 +5,7 @@ import type { TenantRepo } from '../../tenants/repo.ts';
 import type { IssuedSession, SessionService } from '../../tokens/sessions.ts';
 import { newUserRecord } from '../../users/factory.ts';
 import type { UserRecord, UserRepo } from '../../users/repo.ts';
-import { isEmail, nowSeconds } from '../../util.ts';
+import { isEmail, normalizeLoginId, nowSeconds } from '../../util.ts';
 import { recordLogin } from '../login-history.ts';
 import { burnVerify, hashPassword, verifyPassword } from './hashing.ts';
 import { checkPasswordPolicy } from './policy.ts';
@@ -85,7 +85,7 @@ export function createPasswordService(deps: { db: Db; users: UserRepo; tenants: 
     async signUp(project: Project, input: SignUpInput, client: Client): Promise<IssuedSession> {
       checkPasswordPolicy(project.settings.password, input.password);
       const passwordHash = await hashPassword(input.password);
-      const email = input.user?.email ?? (isEmail(input.loginId) ? input.loginId : '');
+      const email = input.user?.email ?? (isEmail(input.loginId) ? normalizeLoginId(input.loginId) : '');
       const user = await db.transaction().execute(async (tx) => {
         if (await users.loginIdTaken(tx, project.id, input.loginId)) {
           throw new LatchkeyError('userAlreadyExists', `User ${input.loginId} already exists`);
@@ -153,7 +153,7 @@ export function createPasswordService(deps: { db: Db; users: UserRepo; tenants: 
 
     /** Authorized by the user's own refresh token: the login id must be one of that user's. */
     async update(project: Project, caller: UserRecord, input: { loginId: string; newPassword: string }): Promise<void> {
-      if (!caller.loginIds.includes(input.loginId) && caller.userId !== input.loginId) {
+      if (!caller.loginIds.includes(normalizeLoginId(input.loginId)) && caller.userId !== input.loginId) {
         throw new LatchkeyError('unauthorized', 'The refresh token does not belong to this login id');
       }
       checkPasswordPolicy(project.settings.password, input.newPassword);

@@ -1,3 +1,4 @@
+import { normalizeLoginId } from '../../util.ts';
 import type { Db } from '../../store/db.ts';
 import type { UserRecord, UserRepo } from '../../users/repo.ts';
 import { toWireUser } from '../../users/wire.ts';
@@ -58,7 +59,7 @@ export async function searchUsers(db: Db, users: UserRepo, projectId: string, s:
   if (s.toCreatedTime) q = q.where('created_time', '<=', Math.ceil(s.toCreatedTime / 1000));
   if (s.fromModifiedTime) q = q.where('modified_time', '>=', Math.floor(s.fromModifiedTime / 1000));
   if (s.toModifiedTime) q = q.where('modified_time', '<=', Math.ceil(s.toModifiedTime / 1000));
-  const loginIds = [...(s.loginIds ?? []), ...(s.loginId ? [s.loginId] : [])];
+  const loginIds = [...(s.loginIds ?? []), ...(s.loginId ? [s.loginId] : [])].map(normalizeLoginId);
   if (loginIds.length) {
     q = q.where('id', 'in', db.selectFrom('login_ids').select('user_id').where('project_id', '=', projectId).where('login_id', 'in', loginIds));
   }

@@ -7,7 +7,7 @@ import type { SessionService } from '../../tokens/sessions.ts';
 import { newUserRecord } from '../../users/factory.ts';
 import type { UserRecord, UserRepo, UserTenantRecord } from '../../users/repo.ts';
 import { toWireUser, type WireUser } from '../../users/wire.ts';
-import { nowSeconds, unique } from '../../util.ts';
+import { normalizeLoginId, nowSeconds, unique } from '../../util.ts';
 import type { UserPatch, UserWrite } from './schema.ts';
 
 type Deps = { db: Db; dialect: 'sqlite' | 'postgres'; users: UserRepo; sessions: SessionService };
@@ -113,7 +113,7 @@ export function createUserService(deps: Deps) {
     }
     const password = await passwordFields(project, input);
     return db.transaction().execute(async (tx) => {
-      const loginIds = unique([input.loginId, ...(input.additionalLoginIds ?? input.additionalIdentifiers ?? [])]);
+      const loginIds = unique([input.loginId, ...(input.additionalLoginIds ?? input.additionalIdentifiers ?? [])].map(normalizeLoginId));
       await checkLoginIdsFree(tx, project.id, loginIds);
       const roleNames = unique(input.roleNames ?? []);
       await checkAssignments(tx, project.id, roleNames, []);
@@ -155,8 +155,9 @@ export function createUserService(deps: Deps) {
       const password = await passwordFields(project, input);
       return mutate(project, input.loginId, async (user, tx) => {
         const extra = input.additionalLoginIds ?? input.additionalIdentifiers ?? [];
-        const primary = user.loginIds.includes(input.loginId) ? input.loginId : user.loginIds[0]!;
-        const loginIds = unique([primary, ...extra]);
+        const named = normalizeLoginId(input.loginId);
+        const primary = user.loginIds.includes(named) ? named : user.loginIds[0]!;
+        const loginIds = unique([primary, ...extra].map(normalizeLoginId));
         await checkLoginIdsFree(tx, project.id, loginIds, user.userId);
         const roleNames = unique(input.roleNames ?? []);
         await checkAssignments(tx, project.id, roleNames, []);
@@ -189,7 +190,7 @@ export function createUserService(deps: Deps) {
       return mutate(project, input.loginId, async (user, tx) => {
         const extra = input.additionalLoginIds ?? input.additionalIdentifiers;
         if (extra) {
-          const loginIds = unique([user.loginIds[0]!, ...extra]);
+          const loginIds = unique([user.loginIds[0]!, ...extra].map(normalizeLoginId));
           await checkLoginIdsFree(tx, project.id, loginIds, user.userId);
           user.loginIds = loginIds;
         }
@@ -244,7 +245,7 @@ export function createUserService(deps: Deps) {
 
     updateLoginId(project: Project, loginId: string, newLoginId: string | undefined): Promise<WireUser> {
       return mutate(project, loginId, async (user, tx) => {
-        const index = user.loginIds.indexOf(loginId);
+        const index = user.loginIds.indexOf(normalizeLoginId(loginId));
         const at = index === -1 ? 0 : index;
         if (!newLoginId) {
           if (user.loginIds.length <= 1) throw new LatchkeyError('lastLoginId');
@@ -252,7 +253,7 @@ export function createUserService(deps: Deps) {
           return;
         }
         await checkLoginIdsFree(tx, project.id, [newLoginId], user.userId);
-        user.loginIds = unique(user.loginIds.map((id, i) => (i === at ? newLoginId : id)));
+        user.loginIds = unique(user.loginIds.map((id, i) => (i === at ? normalizeLoginId(newLoginId) : id)));
       });
     },
 
