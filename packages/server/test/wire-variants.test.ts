@@ -14,6 +14,7 @@ for (const store of STORES) {
       tenantId = (await mgmt<{ id: string }>(s, 'POST', '/v1/mgmt/tenant/create', { name: 'Variant Co', id: 'variant', selfProvisioningDomains: ['variant.test'] })).body.id;
       await mgmt(s, 'POST', '/v1/mgmt/role/create', { name: 'editor' });
       await mgmt(s, 'POST', '/v1/mgmt/role/create', { name: 'tenant-admin', tenantId });
+      await mgmt(s, 'POST', '/v1/mgmt/role/create', { name: 'tenant-member', tenantId, default: true });
     });
     after(() => s.close());
 
@@ -114,6 +115,7 @@ for (const store of STORES) {
       });
       assert.equal(res.status, 200);
       assert.deepEqual(res.body.user.userTenants.map((t) => t.tenantId), [tenantId]);
+      assert.deepEqual(res.body.user.userTenants[0]!.roleNames, ['tenant-member'], "the tenant's default roles come along");
       const claims = JSON.parse(Buffer.from(res.body.sessionJwt.split('.')[1]!, 'base64url').toString());
       assert.ok(tenantId in claims.tenants);
       const other = await call<{ user: User }>(s, 'POST', '/v1/auth/password/signup', {

@@ -91,13 +91,15 @@ export function createPasswordService(deps: { db: Db; users: UserRepo; tenants: 
           throw new LatchkeyError('userAlreadyExists', `User ${input.loginId} already exists`);
         }
         const provisioned = await tenants.forEmailDomain(tx, project.id, email);
+        // Default roles: the project's, and in each self-provisioned tenant that tenant's own.
         const defaultRoles = await tx
           .selectFrom('roles')
-          .select('name')
+          .select(['tenant_id', 'name'])
           .where('project_id', '=', project.id)
-          .where('tenant_id', '=', '')
+          .where('tenant_id', 'in', ['', ...provisioned.map((t) => t.id)])
           .where('is_default', '=', 1)
           .execute();
+        const defaultsIn = (tenantId: string) => defaultRoles.filter((r) => r.tenant_id === tenantId).map((r) => r.name);
         const record = newUserRecord(project.id, {
           loginIds: [input.loginId],
           name: input.user?.name ?? input.user?.displayName,
@@ -106,8 +108,8 @@ export function createPasswordService(deps: { db: Db; users: UserRepo; tenants: 
           familyName: input.user?.familyName,
           email,
           phone: input.user?.phone,
-          roleNames: defaultRoles.map((r) => r.name),
-          tenants: provisioned.map((t) => ({ tenantId: t.id, tenantName: t.name, roleNames: [] })),
+          roleNames: defaultsIn(''),
+          tenants: provisioned.map((t) => ({ tenantId: t.id, tenantName: t.name, roleNames: defaultsIn(t.id) })),
         });
         record.passwordHash = passwordHash;
         record.passwordSetTime = record.createdTime;

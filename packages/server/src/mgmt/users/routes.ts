@@ -31,7 +31,7 @@ const rolesBody = z.object({ loginId, roleNames: z.array(z.string().min(1)).max(
 const tenantBody = z.object({ loginId, tenantId: z.string().min(1), roleNames: z.array(z.string().min(1)).optional() });
 const passwordBody = z.object({ loginId, password: z.string().min(1).max(1024) });
 const batchBody = z.object({ users: z.array(userWriteBody).min(1).max(1000) });
-const historyBody = z.array(z.string().min(1)).min(1).max(1000);
+const historyBody = z.array(z.string().min(1)).max(1000);
 
 export const userRoutes: RoutePlugin = (app, { store, users, sessions, auth }) => {
   const db = store.db;
