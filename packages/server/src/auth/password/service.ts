@@ -62,6 +62,16 @@ export function createPasswordService(deps: { db: Db; users: UserRepo; tenants: 
     }
   };
 
+  /** The shared front of sign-in and replace: the user may sign in, is not locked out, and the password matches. */
+  async function authenticate(project: Project, loginId: string, password: string): Promise<UserRecord> {
+    const found = await users.findByLoginId(db, project.id, loginId);
+    if (found) {
+      checkUserCanSignIn(found);
+      checkNotLockedOut(project, found);
+    }
+    return checkPasswordMatches(project, found, password);
+  }
+
   async function markSignedIn(project: Project, user: UserRecord, client: Client): Promise<UserRecord> {
     const status = user.status === 'invited' ? 'enabled' : user.status;
     if (user.failedAttempts !== 0 || status !== user.status) {
@@ -125,12 +135,7 @@ export function createPasswordService(deps: { db: Db; users: UserRepo; tenants: 
       input: { loginId: string; password: string; customClaims?: Record<string, unknown> },
       client: Client,
     ): Promise<IssuedSession> {
-      const found = await users.findByLoginId(db, project.id, input.loginId);
-      if (found) {
-        checkUserCanSignIn(found);
-        checkNotLockedOut(project, found);
-      }
-      const user = await checkPasswordMatches(project, found, input.password);
+      const user = await authenticate(project, input.loginId, input.password);
       checkPasswordNotExpired(project, user);
       const signedIn = await markSignedIn(project, user, client);
       return sessions.issue(project, signedIn, { amr: AMR, customClaims: input.customClaims });
@@ -141,12 +146,7 @@ export function createPasswordService(deps: { db: Db; users: UserRepo; tenants: 
       input: { loginId: string; oldPassword: string; newPassword: string },
       client: Client,
     ): Promise<IssuedSession> {
-      const found = await users.findByLoginId(db, project.id, input.loginId);
-      if (found) {
-        checkUserCanSignIn(found);
-        checkNotLockedOut(project, found);
-      }
-      const user = await checkPasswordMatches(project, found, input.oldPassword);
+      const user = await authenticate(project, input.loginId, input.oldPassword);
       checkPasswordPolicy(project.settings.password, input.newPassword);
       await setPassword(project, user, input.newPassword);
       const signedIn = await markSignedIn(project, { ...user, passwordState: 'active' }, client);

@@ -118,13 +118,13 @@ export const userRoutes: RoutePlugin = (app, { store, users, sessions, auth }) =
   app.post('/v1/mgmt/user/update/email', async (req) => {
     const project = await auth.management(req);
     const b = parseInput(emailBody, req.body);
-    return { user: await service.updateEmail(project, b.loginId, b.email, b.verified ?? true, b.failOnConflict ?? false) };
+    return { user: await service.updateContact(project, b.loginId, 'email', b.email, b.verified ?? true, b.failOnConflict ?? false) };
   });
 
   app.post('/v1/mgmt/user/update/phone', async (req) => {
     const project = await auth.management(req);
     const b = parseInput(phoneBody, req.body);
-    return { user: await service.updatePhone(project, b.loginId, b.phone, b.verified ?? true, b.failOnConflict ?? false) };
+    return { user: await service.updateContact(project, b.loginId, 'phone', b.phone, b.verified ?? true, b.failOnConflict ?? false) };
   });
 
   // Ruby sends `name`, Node and Go `displayName`; only the fields sent change.

@@ -257,25 +257,16 @@ export function createUserService(deps: Deps) {
       });
     },
 
-    updateEmail(project: Project, loginId: string, email: string | undefined, verified: boolean, failOnConflict: boolean) {
+    /** Sets (or, when empty, removes) the email or phone; `failOnConflict` refuses one another user already has. */
+    updateContact(project: Project, loginId: string, kind: 'email' | 'phone', value: string | undefined, verified: boolean, failOnConflict: boolean) {
       return mutate(project, loginId, async (user, tx) => {
-        if (email && failOnConflict) {
-          const other = await tx.selectFrom('users').select('id').where('project_id', '=', project.id).where('email', '=', email).where('id', '!=', user.userId).executeTakeFirst();
-          if (other) throw new LatchkeyError('managementUserExists', `Another user already has email ${email}`);
+        if (value && failOnConflict) {
+          const other = await tx.selectFrom('users').select('id').where('project_id', '=', project.id).where(kind, '=', value).where('id', '!=', user.userId).executeTakeFirst();
+          if (other) throw new LatchkeyError('managementUserExists', `Another user already has ${kind} ${value}`);
         }
-        user.email = email ?? '';
-        user.verifiedEmail = email ? verified : false;
-      });
-    },
-
-    updatePhone(project: Project, loginId: string, phone: string | undefined, verified: boolean, failOnConflict: boolean) {
-      return mutate(project, loginId, async (user, tx) => {
-        if (phone && failOnConflict) {
-          const other = await tx.selectFrom('users').select('id').where('project_id', '=', project.id).where('phone', '=', phone).where('id', '!=', user.userId).executeTakeFirst();
-          if (other) throw new LatchkeyError('managementUserExists', `Another user already has phone ${phone}`);
-        }
-        user.phone = phone ?? '';
-        user.verifiedPhone = phone ? verified : false;
+        user[kind] = value ?? '';
+        if (kind === 'email') user.verifiedEmail = value ? verified : false;
+        else user.verifiedPhone = value ? verified : false;
       });
     },
 
