@@ -1,0 +1,80 @@
+/**
+ * @latchkey/sdk: a TypeScript client for Latchkey and the Descope wire protocol.
+ *
+ * @example
+ * ```ts
+ * import { createLatchkeyClient, readSessionCookies, validateRoles } from '@latchkey/sdk';
+ *
+ * const client = createLatchkeyClient({ projectId: process.env.LATCHKEY_PROJECT_ID!, baseUrl: 'http://localhost:4000' });
+ * const { sessionJwt, refreshJwt } = readSessionCookies(req.headers.cookie);
+ * const info = await client.validateAndRefreshSession(sessionJwt, refreshJwt);
+ * if (!validateRoles(info, ['admin'])) throw new Error('forbidden');
+ * ```
+ * @packageDocumentation
+ */
+export type { LoginOptions, PasswordApi, PasswordResetResponse, SignUpUser } from './auth/password.ts';
+export type { SessionApi } from './auth/session.ts';
+export {
+  getMatchedPermissions,
+  getMatchedRoles,
+  getSelectedTenant,
+  getTenants,
+  isUserInTenant,
+  type ValidatedSession,
+  validatePermissions,
+  validateRoles,
+  validateTenantPermissions,
+  validateTenantRoles,
+} from './authorization.ts';
+export { createLatchkeyClient, type LatchkeyClient, type LatchkeyClientOptions } from './client.ts';
+export {
+  buildLogoutCookies,
+  buildSessionCookies,
+  parseCookies,
+  REFRESH_COOKIE_NAME,
+  readSessionCookies,
+  SESSION_COOKIE_NAME,
+  type SessionCookieOptions,
+} from './cookies.ts';
+export {
+  ERROR_CODES,
+  type ErrorCode,
+  isLatchkeyApiError,
+  LatchkeyApiError,
+  LatchkeySessionError,
+  type SessionErrorReason,
+} from './errors.ts';
+export type { ManagementApi } from './management/index.ts';
+export type { PermissionApi } from './management/permissions.ts';
+export type { RoleApi, RoleOptions, RoleSearch } from './management/roles.ts';
+export type {
+  PasswordSettings,
+  PasswordSettingsApi,
+  ProjectSettings,
+  ProjectSettingsApi,
+} from './management/settings.ts';
+export type { TenantApi, TenantOptions, TenantSearch } from './management/tenants.ts';
+export type {
+  AssociatedTenant,
+  BatchCreateResponse,
+  BatchUser,
+  ContactUpdateOptions,
+  UserNames,
+  UserOptions,
+  UserSearch,
+  UserSearchResult,
+} from './management/user-types.ts';
+export type { UserApi } from './management/users.ts';
+export type {
+  AuthenticationInfo,
+  JwtResponse,
+  LoginHistoryRecord,
+  PasswordPolicy,
+  Permission,
+  Role,
+  SessionClaims,
+  Tenant,
+  User,
+  UserTenant,
+} from './types.ts';
+export type { ValidationOptions } from './validation/session.ts';

@@ -1,0 +1,47 @@
+import type { Http } from '../http.ts';
+import { createPermissionApi, type PermissionApi } from './permissions.ts';
+import { createRoleApi, type RoleApi } from './roles.ts';
+import {
+  createPasswordSettingsApi,
+  createProjectSettingsApi,
+  type PasswordSettingsApi,
+  type ProjectSettingsApi,
+} from './settings.ts';
+import { createTenantApi, type TenantApi } from './tenants.ts';
+import { createUserApi, type UserApi } from './users.ts';
+
+/**
+ * The management API, authorized by the client's management key (`Bearer <projectId>:<managementKey>`).
+ * Calling it on a client created without `managementKey` throws a `TypeError` before any request.
+ *
+ * @example
+ * ```ts
+ * const client = createLatchkeyClient({ projectId, baseUrl, managementKey: process.env.LATCHKEY_MANAGEMENT_KEY });
+ * const tenants = await client.management.tenant.loadAll();
+ * ```
+ */
+export type ManagementApi = {
+  /** tenants (reference §3.1) */
+  tenant: TenantApi;
+  /** users (reference §3.2) */
+  user: UserApi;
+  /** roles (reference §3.7) */
+  role: RoleApi;
+  /** permissions (reference §3.6) */
+  permission: PermissionApi;
+  /** password settings */
+  password: PasswordSettingsApi;
+  /** Latchkey project settings (session lifetimes, rotation, signing algorithm) */
+  project: ProjectSettingsApi;
+};
+
+export function createManagementApi(http: Http): ManagementApi {
+  return {
+    tenant: createTenantApi(http),
+    user: createUserApi(http),
+    role: createRoleApi(http),
+    permission: createPermissionApi(http),
+    password: createPasswordSettingsApi(http),
+    project: createProjectSettingsApi(http),
+  };
+}

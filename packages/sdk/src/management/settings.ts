@@ -1,0 +1,117 @@
+import type { Http } from '../http.ts';
+import type { PasswordPolicy } from '../types.ts';
+
+/**
+ * The project's password settings (`/v1/mgmt/password/settings`): the policy plus lockout and expiry.
+ *
+ * @example
+ * ```ts
+ * const settings: PasswordSettings = await client.management.password.getSettings();
+ * ```
+ */
+export type PasswordSettings = PasswordPolicy & {
+  enabled?: boolean;
+  /** the Node SDK's spelling of `nonAlphanumeric`; Latchkey answers both and accepts either */
+  nonAlphaNumeric?: boolean;
+  /** password-reuse prevention (Descope); Latchkey answers `false` and refuses to turn it on */
+  reuse?: boolean;
+  reuseAmount?: number;
+  /** lock the user after `lockAttempts` failed sign-ins */
+  lock: boolean;
+  lockAttempts: number;
+  /** passwords expire after `expirationWeeks` */
+  expiration: boolean;
+  expirationWeeks: number;
+};
+
+/**
+ * Latchkey's own project settings (`/v1/mgmt/project/settings`, not part of Descope's API).
+ *
+ * @example
+ * ```ts
+ * const settings: ProjectSettings = await client.management.project.getSettings();
+ * ```
+ */
+export type ProjectSettings = {
+  /** session JWT lifetime in seconds (60 s to 30 days) */
+  sessionTokenExpiration: number;
+  /** refresh JWT lifetime in seconds (300 s to 365 days) */
+  refreshTokenExpiration: number;
+  /** issue a new refresh JWT on every refresh and revoke the old one */
+  refreshTokenRotation: boolean;
+  signingAlgorithm: 'RS256' | 'ES256' | 'EdDSA';
+};
+
+/**
+ * Password settings management.
+ *
+ * @example
+ * ```ts
+ * await client.management.password.configureSettings({ minLength: 12 });
+ * ```
+ */
+export type PasswordSettingsApi = {
+  /**
+   * Loads the password settings.
+   *
+   * @example
+   * ```ts
+   * const { minLength, lockAttempts } = await client.management.password.getSettings();
+   * ```
+   */
+  getSettings(): Promise<PasswordSettings>;
+  /**
+   * Changes the given password settings; the others stay as they are.
+   *
+   * @example
+   * ```ts
+   * await client.management.password.configureSettings({ minLength: 12, nonAlphanumeric: true });
+   * ```
+   */
+  configureSettings(settings: Partial<PasswordSettings>): Promise<void>;
+};
+
+/**
+ * Project settings management (a Latchkey extension).
+ *
+ * @example
+ * ```ts
+ * await client.management.project.configureSettings({ refreshTokenRotation: true });
+ * ```
+ */
+export type ProjectSettingsApi = {
+  /**
+   * Loads the project settings.
+   *
+   * @example
+   * ```ts
+   * const { sessionTokenExpiration } = await client.management.project.getSettings();
+   * ```
+   */
+  getSettings(): Promise<ProjectSettings>;
+  /**
+   * Changes the given project settings; the others stay. Changing `signingAlgorithm` rotates the
+   * signing key at once (the new key is published in the JWKS before it signs anything).
+   *
+   * @example
+   * ```ts
+   * await client.management.project.configureSettings({ sessionTokenExpiration: 300 });
+   * ```
+   */
+  configureSettings(settings: Partial<ProjectSettings>): Promise<void>;
+};
+
+function settingsApi<T>(http: Http, path: string) {
+  return {
+    getSettings: () => http.request<T>('GET', path, { auth: 'management' }),
+    async configureSettings(settings: Partial<T>) {
+      await http.request('POST', path, { auth: 'management', body: settings });
+    },
+  };
+}
+
+export const createPasswordSettingsApi = (http: Http): PasswordSettingsApi =>
+  settingsApi<PasswordSettings>(http, '/v1/mgmt/password/settings');
+
+export const createProjectSettingsApi = (http: Http): ProjectSettingsApi =>
+  settingsApi<ProjectSettings>(http, '/v1/mgmt/project/settings');

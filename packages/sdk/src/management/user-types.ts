@@ -1,0 +1,143 @@
+import type { User } from '../types.ts';
+
+/**
+ * A tenant membership to write: the tenant and the roles the user holds in it.
+ *
+ * @example
+ * ```ts
+ * const tenants: AssociatedTenant[] = [{ tenantId: 'acme', roleNames: ['editor'] }];
+ * ```
+ */
+export type AssociatedTenant = { tenantId: string; roleNames?: string[] };
+
+/**
+ * User fields for create / update / patch (reference §3.2.1), with the wire names.
+ *
+ * @example
+ * ```ts
+ * const options: UserOptions = {
+ *   email: 'ada@example.com',
+ *   displayName: 'Ada Lovelace',
+ *   roleNames: ['admin'],
+ *   userTenants: [{ tenantId: 'acme', roleNames: ['editor'] }],
+ * };
+ * ```
+ */
+export type UserOptions = {
+  email?: string;
+  /** E.164, e.g. `+14155550100` */
+  phone?: string;
+  displayName?: string;
+  givenName?: string;
+  middleName?: string;
+  familyName?: string;
+  /** project-level roles */
+  roleNames?: string[];
+  userTenants?: AssociatedTenant[];
+  customAttributes?: Record<string, string | number | boolean | (string | number)[]>;
+  picture?: string;
+  verifiedEmail?: boolean;
+  verifiedPhone?: boolean;
+  /** login ids besides the main one */
+  additionalLoginIds?: string[];
+  ssoAppIds?: string[];
+  /** an initial (active) password; must meet the password policy */
+  password?: string;
+  status?: 'enabled' | 'disabled' | 'invited';
+};
+
+/**
+ * One user of a batch create: its login id plus {@link UserOptions}.
+ *
+ * @example
+ * ```ts
+ * const users: BatchUser[] = [{ loginId: 'a@example.com' }, { loginId: 'b@example.com', roleNames: ['viewer'] }];
+ * ```
+ */
+export type BatchUser = UserOptions & { loginId: string; test?: boolean };
+
+/**
+ * Result of a batch create: users that failed are listed with the reason; the others were created.
+ *
+ * @example
+ * ```ts
+ * const { createdUsers, failedUsers } = await client.management.user.createBatch(users);
+ * ```
+ */
+export type BatchCreateResponse = {
+  createdUsers: User[];
+  failedUsers: { failure: string; user: Partial<User> }[];
+  additionalErrors?: Record<string, string>;
+};
+
+/**
+ * User search filters (reference §3.2.2, wire names). Test users are left out unless `withTestUser`.
+ * `limit` 0 means the server's default page size; `page` is zero-based; times are epoch milliseconds.
+ *
+ * @example
+ * ```ts
+ * const { users, total } = await client.management.user.search({ tenantIds: ['acme'], limit: 50 });
+ * ```
+ */
+export type UserSearch = {
+  loginIds?: string[];
+  userIds?: string[];
+  tenantIds?: string[];
+  roleNames?: string[];
+  text?: string;
+  emails?: string[];
+  phones?: string[];
+  statuses?: ('enabled' | 'disabled' | 'invited' | 'expired')[];
+  customAttributes?: Record<string, unknown>;
+  ssoAppIds?: string[];
+  withTestUser?: boolean;
+  testUsersOnly?: boolean;
+  limit?: number;
+  page?: number;
+  sort?: { field: string; desc?: boolean }[];
+  fromCreatedTime?: number;
+  toCreatedTime?: number;
+  fromModifiedTime?: number;
+  toModifiedTime?: number;
+  tenantRoleNames?: Record<string, { values?: string[]; and?: boolean }>;
+};
+
+/**
+ * A page of users and the number of users matching in total.
+ *
+ * @example
+ * ```ts
+ * const page: UserSearchResult = await client.management.user.search({ page: 1 });
+ * ```
+ */
+export type UserSearchResult = { users: User[]; total: number };
+
+/**
+ * Name fields for `updateNames`: fields left out stay unchanged, `''` clears one.
+ *
+ * @example
+ * ```ts
+ * await client.management.user.updateNames('ada@example.com', { givenName: 'Ada', familyName: 'Lovelace' });
+ * ```
+ */
+export type UserNames = {
+  displayName?: string;
+  givenName?: string;
+  middleName?: string;
+  familyName?: string;
+};
+
+/**
+ * Options of `updateEmail` / `updatePhone`.
+ *
+ * @example
+ * ```ts
+ * await client.management.user.updateEmail('ada@example.com', 'ada@new.example', { verified: true, failOnConflict: true });
+ * ```
+ */
+export type ContactUpdateOptions = {
+  /** mark the new address verified (the server's default is `true`) */
+  verified?: boolean;
+  /** refuse when another user already has this address */
+  failOnConflict?: boolean;
+};
