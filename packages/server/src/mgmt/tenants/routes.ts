@@ -115,22 +115,27 @@ export const tenantRoutes: RoutePlugin = (app, { store, auth }) => {
     await requireTenant(project.id, body.id);
     await db.transaction().execute(async (tx) => {
       if (body.cascade) {
-        // Users whose only tenant is this one go with it.
-        const members = await tx
-          .selectFrom('user_tenants')
-          .select('user_id')
-          .where('project_id', '=', project.id)
-          .where('tenant_id', '=', body.id)
-          .execute();
-        for (const { user_id } of members) {
-          const others = await tx
-            .selectFrom('user_tenants')
-            .select('tenant_id')
-            .where('project_id', '=', project.id)
-            .where('user_id', '=', user_id)
-            .where('tenant_id', '!=', body.id)
-            .executeTakeFirst();
-          if (!others) await tx.deleteFrom('users').where('project_id', '=', project.id).where('id', '=', user_id).execute();
+        // Users whose only tenant is this one go with it, and so do their refresh tokens.
+        const onlyHere = tx
+          .selectFrom('user_tenants as mine')
+          .select('mine.user_id')
+          .where('mine.project_id', '=', project.id)
+          .where('mine.tenant_id', '=', body.id)
+          .where(({ not, exists, selectFrom }) =>
+            not(
+              exists(
+                selectFrom('user_tenants as other')
+                  .select('other.tenant_id')
+                  .whereRef('other.project_id', '=', 'mine.project_id')
+                  .whereRef('other.user_id', '=', 'mine.user_id')
+                  .where('other.tenant_id', '!=', body.id),
+              ),
+            ),
+          );
+        const doomed = (await onlyHere.execute()).map((r) => r.user_id);
+        if (doomed.length > 0) {
+          await tx.deleteFrom('refresh_tokens').where('project_id', '=', project.id).where('user_id', 'in', doomed).execute();
+          await tx.deleteFrom('users').where('project_id', '=', project.id).where('id', 'in', doomed).execute();
         }
       }
       await tenants.delete(tx, project.id, body.id);

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { normalizeLoginId } from '../../util.ts';
 import type { Db } from '../../store/db.ts';
 import type { UserRecord, UserRepo } from '../../users/repo.ts';
@@ -20,27 +21,12 @@ const SORT_COLUMNS = {
 
 /** Filters that only exist inside JSON or across relations are checked after loading; the rest run in SQL. */
 function needsPostFilter(s: UserSearch): boolean {
-  return Boolean(
-    s.text || (s.customAttributes && Object.keys(s.customAttributes).length) || s.ssoAppIds?.length || s.tenantRoleNames || s.tenantRoleIds,
-  );
+  return Boolean((s.customAttributes && Object.keys(s.customAttributes).length) || s.ssoAppIds?.length);
 }
 
 function postFilter(user: UserRecord, s: UserSearch): boolean {
-  if (s.text) {
-    const needle = s.text.toLowerCase();
-    const hay = [user.userId, ...user.loginIds, user.name, user.givenName, user.familyName, user.middleName, user.email, user.phone];
-    if (!hay.some((h) => h.toLowerCase().includes(needle))) return false;
-  }
   if (!matchesAttributes(user.customAttributes, s.customAttributes)) return false;
   if (s.ssoAppIds?.length && !s.ssoAppIds.some((a) => user.ssoAppIds.includes(a))) return false;
-  for (const [tenantId, filter] of Object.entries(s.tenantRoleNames ?? s.tenantRoleIds ?? {})) {
-    const roles = user.tenants.find((t) => t.tenantId === tenantId)?.roleNames;
-    if (!roles) return false;
-    const values = filter.values ?? [];
-    if (values.length === 0) continue;
-    const ok = filter.and ? values.every((v) => roles.includes(v)) : values.some((v) => roles.includes(v));
-    if (!ok) return false;
-  }
   return true;
 }
 
@@ -68,6 +54,34 @@ export async function searchUsers(db: Db, users: UserRepo, projectId: string, s:
   }
   if (s.roleNames?.length) {
     q = q.where('id', 'in', db.selectFrom('user_roles').select('user_id').where('project_id', '=', projectId).where('role_name', 'in', s.roleNames));
+  }
+
+  if (s.text) {
+    const pattern = `%${s.text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const like = (column: string) => sql<boolean>`lower(${sql.ref(column)}) like ${pattern} escape '\\'`;
+    q = q.where((eb) =>
+      eb.or([
+        ...['id', 'name', 'given_name', 'middle_name', 'family_name', 'email', 'phone'].map(like),
+        eb('id', 'in', db.selectFrom('login_ids').select('user_id').where('project_id', '=', projectId).where(like('login_id'))),
+      ]),
+    );
+  }
+  // Users holding the given roles in a tenant: any of them, or all of them with `and`.
+  for (const [tenantId, filter] of Object.entries(s.tenantRoleNames ?? s.tenantRoleIds ?? {})) {
+    const values = filter.values ?? [];
+    if (values.length === 0) {
+      q = q.where('id', 'in', db.selectFrom('user_tenants').select('user_id').where('project_id', '=', projectId).where('tenant_id', '=', tenantId));
+      continue;
+    }
+    let holders = db
+      .selectFrom('user_roles')
+      .select('user_id')
+      .where('project_id', '=', projectId)
+      .where('tenant_id', '=', tenantId)
+      .where('role_name', 'in', values)
+      .groupBy('user_id');
+    if (filter.and) holders = holders.having((eb) => eb.fn.count('role_name').distinct(), '=', new Set(values).size);
+    q = q.where('id', 'in', holders);
   }
 
   let ordered = q.select('id');
