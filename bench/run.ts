@@ -20,7 +20,10 @@ type Proc = { child: ChildProcess; url: string; startupMs: number };
 
 async function launch(args: string[], env: Record<string, string>, port: number): Promise<Proc> {
   const started = performance.now();
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env, PORT: String(port) }, stdio: 'ignore' });
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: 'ignore',
+  });
   const url = `http://127.0.0.1:${port}`;
   for (;;) {
     try {
@@ -35,9 +38,14 @@ const rssMiB = (pid: number) => {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
 };
-const stop = (p: Proc) => new Promise<void>((r) => { p.child.once('exit', () => r()); p.child.kill('SIGTERM'); });
+const stop = (p: Proc) =>
+  new Promise<void>((r) => {
+    p.child.once('exit', () => r());
+    p.child.kill('SIGTERM');
+  });
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const pct = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))]!;
+const pct = (xs: number[], q: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))]!;
 
 const BASELINE_SERVER = `require('node:http').createServer((q, s) => { s.setHeader('content-type','application/json'); s.end('{"status":"ok"}'); }).listen(process.env.PORT, '127.0.0.1')`;
 
@@ -57,23 +65,49 @@ async function startupAndMemory() {
     await stop(b);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'latchkey-bench-'));
     // A fresh store every time: the first start also migrates and creates the project and its keys.
-    const p = await launch(['--disable-warning=ExperimentalWarning', cli, 'start'], { LATCHKEY_DATA_DIR: dir, LOG_LEVEL: 'silent' }, 31_100 + i);
+    const p = await launch(
+      ['--disable-warning=ExperimentalWarning', cli, 'start'],
+      { LATCHKEY_DATA_DIR: dir, LOG_LEVEL: 'silent' },
+      31_100 + i,
+    );
     lk.push(p.startupMs);
     await new Promise((r) => setTimeout(r, 1000));
     lkMem.push(rssMiB(p.child.pid!));
     await stop(p);
-    const again = await launch(['--disable-warning=ExperimentalWarning', cli, 'start'], { LATCHKEY_DATA_DIR: dir, LOG_LEVEL: 'silent' }, 31_150 + i);
+    const again = await launch(
+      ['--disable-warning=ExperimentalWarning', cli, 'start'],
+      { LATCHKEY_DATA_DIR: dir, LOG_LEVEL: 'silent' },
+      31_150 + i,
+    );
     restart.push(again.startupMs);
     await stop(again);
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  rows.push(['start-up to first /healthz (fresh SQLite store)', `${median(lk).toFixed(0)} ms`, `${median(base).toFixed(0)} ms`, `${(median(lk) / median(base)).toFixed(1)}×`]);
-  rows.push(['restart on an existing store', `${median(restart).toFixed(0)} ms`, `${median(base).toFixed(0)} ms`, `${(median(restart) / median(base)).toFixed(1)}×`]);
-  rows.push(['idle RSS after start', `${median(lkMem).toFixed(1)} MiB`, `${median(baseMem).toFixed(1)} MiB`, `${(median(lkMem) / median(baseMem)).toFixed(1)}×`]);
+  rows.push([
+    'start-up to first /healthz (fresh SQLite store)',
+    `${median(lk).toFixed(0)} ms`,
+    `${median(base).toFixed(0)} ms`,
+    `${(median(lk) / median(base)).toFixed(1)}×`,
+  ]);
+  rows.push([
+    'restart on an existing store',
+    `${median(restart).toFixed(0)} ms`,
+    `${median(base).toFixed(0)} ms`,
+    `${(median(restart) / median(base)).toFixed(1)}×`,
+  ]);
+  rows.push([
+    'idle RSS after start',
+    `${median(lkMem).toFixed(1)} MiB`,
+    `${median(baseMem).toFixed(1)} MiB`,
+    `${(median(lkMem) / median(baseMem)).toFixed(1)}×`,
+  ]);
   return rows;
 }
 
-async function load(name: string, make: (i: number) => [string, RequestInit]): Promise<{ name: string; rps: number; p50: number; p99: number; errors: number }> {
+async function load(
+  name: string,
+  make: (i: number) => [string, RequestInit],
+): Promise<{ name: string; rps: number; p50: number; p99: number; errors: number }> {
   const latencies: number[] = [];
   let errors = 0;
   let i = 0;
@@ -90,14 +124,25 @@ async function load(name: string, make: (i: number) => [string, RequestInit]): P
       }
     }),
   );
-  return { name, rps: latencies.length / SECONDS, p50: pct(latencies, 0.5), p99: pct(latencies, 0.99), errors };
+  return {
+    name,
+    rps: latencies.length / SECONDS,
+    p50: pct(latencies, 0.5),
+    p99: pct(latencies, 0.99),
+    errors,
+  };
 }
 
 async function throughput() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'latchkey-bench-'));
   const p = await launch(
     ['--disable-warning=ExperimentalWarning', cli, 'start'],
-    { LATCHKEY_DATA_DIR: dir, LOG_LEVEL: 'silent', LATCHKEY_PROJECT_ID: projectId, LATCHKEY_MANAGEMENT_KEY: managementKey },
+    {
+      LATCHKEY_DATA_DIR: dir,
+      LOG_LEVEL: 'silent',
+      LATCHKEY_PROJECT_ID: projectId,
+      LATCHKEY_MANAGEMENT_KEY: managementKey,
+    },
     31_200,
   );
   const json = (auth: string, body?: unknown): RequestInit => ({
@@ -106,18 +151,37 @@ async function throughput() {
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   try {
-    const signup = await fetch(`${p.url}/v1/auth/password/signup`, json(projectId, { loginId: 'bench@x.test', password: 'Benchmark1pw' }));
+    const signup = await fetch(
+      `${p.url}/v1/auth/password/signup`,
+      json(projectId, { loginId: 'bench@x.test', password: 'Benchmark1pw' }),
+    );
     const { refreshJwt, user } = (await signup.json()) as { refreshJwt: string; user: { userId: string } };
     await load('warm-up', () => [`${p.url}/healthz`, {}]);
     const results = [
       await load('GET /healthz (baseline)', () => [`${p.url}/healthz`, {}]),
       await load('GET /v2/keys/{project} (JWKS)', () => [`${p.url}/v2/keys/${projectId}`, {}]),
-      await load('POST /v1/auth/refresh', () => [`${p.url}/v1/auth/refresh`, json(`${projectId}:${refreshJwt}`, {})]),
-      await load('GET /v1/mgmt/user (load)', () => [`${p.url}/v1/mgmt/user?userId=${user.userId}`, json(`${projectId}:${managementKey}`)]),
-      await load('POST /v1/auth/password/signin (Argon2id)', () => [`${p.url}/v1/auth/password/signin`, json(projectId, { loginId: 'bench@x.test', password: 'Benchmark1pw' })]),
+      await load('POST /v1/auth/refresh', () => [
+        `${p.url}/v1/auth/refresh`,
+        json(`${projectId}:${refreshJwt}`, {}),
+      ]),
+      await load('GET /v1/mgmt/user (load)', () => [
+        `${p.url}/v1/mgmt/user?userId=${user.userId}`,
+        json(`${projectId}:${managementKey}`),
+      ]),
+      await load('POST /v1/auth/password/signin (Argon2id)', () => [
+        `${p.url}/v1/auth/password/signin`,
+        json(projectId, { loginId: 'bench@x.test', password: 'Benchmark1pw' }),
+      ]),
     ];
     const base = results[0]!.rps;
-    return results.map((r) => [r.name, `${r.rps.toFixed(0)}/s`, `${r.p50.toFixed(1)} ms`, `${r.p99.toFixed(1)} ms`, `${(r.rps / base).toFixed(3)}×`, String(r.errors)]);
+    return results.map((r) => [
+      r.name,
+      `${r.rps.toFixed(0)}/s`,
+      `${r.p50.toFixed(1)} ms`,
+      `${r.p99.toFixed(1)} ms`,
+      `${(r.rps / base).toFixed(3)}×`,
+      String(r.errors),
+    ]);
   } finally {
     await stop(p);
     fs.rmSync(dir, { recursive: true, force: true });
@@ -130,7 +194,9 @@ function table(head: string[], rows: string[][]) {
   console.log([line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n'));
 }
 
-console.log(`Latchkey benchmark — node ${process.version}, ${os.cpus().length} cores, ${SECONDS}s per load, concurrency ${CONCURRENCY}\n`);
+console.log(
+  `Latchkey benchmark — node ${process.version}, ${os.cpus().length} cores, ${SECONDS}s per load, concurrency ${CONCURRENCY}\n`,
+);
 table(['startup', 'latchkey', 'bare node:http', 'ratio'], await startupAndMemory());
 console.log();
 table(['request', 'rate', 'p50', 'p99', 'vs /healthz', 'errors'], await throughput());

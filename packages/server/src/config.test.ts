@@ -17,8 +17,17 @@ test('empty variables count as unset', () => {
 });
 
 test('a bad value names the variable to fix', () => {
-  assert.throws(() => loadConfig({ PORT: 'x' }), (e: Error) => e instanceof ConfigError && /PORT/.test(e.message));
+  assert.throws(
+    () => loadConfig({ PORT: 'x' }),
+    (e: Error) => e instanceof ConfigError && /PORT/.test(e.message),
+  );
   assert.throws(() => loadConfig({ DATABASE_URL: 'mysql://x' }), /DATABASE_URL/);
-  assert.throws(() => loadConfig({ LATCHKEY_PROJECT_ID: 'P1234', LATCHKEY_MANAGEMENT_KEY: 'short' }), /LATCHKEY_MANAGEMENT_KEY/);
-  assert.throws(() => loadConfig({ LATCHKEY_MANAGEMENT_KEY: 'a-long-enough-management-key' }), /LATCHKEY_PROJECT_ID/);
+  assert.throws(
+    () => loadConfig({ LATCHKEY_PROJECT_ID: 'P1234', LATCHKEY_MANAGEMENT_KEY: 'short' }),
+    /LATCHKEY_MANAGEMENT_KEY/,
+  );
+  assert.throws(
+    () => loadConfig({ LATCHKEY_MANAGEMENT_KEY: 'a-long-enough-management-key' }),
+    /LATCHKEY_PROJECT_ID/,
+  );
 });

@@ -55,7 +55,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   if (e.LATCHKEY_MANAGEMENT_KEY && !e.LATCHKEY_PROJECT_ID) {
-    throw new ConfigError('Invalid configuration:\n  LATCHKEY_PROJECT_ID: required when LATCHKEY_MANAGEMENT_KEY is set');
+    throw new ConfigError(
+      'Invalid configuration:\n  LATCHKEY_PROJECT_ID: required when LATCHKEY_MANAGEMENT_KEY is set',
+    );
   }
   return Object.freeze({
     port: e.PORT,

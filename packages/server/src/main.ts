@@ -54,9 +54,25 @@ export async function startServer(config: Config, options: { logger?: Logger } =
   const projects = createProjectRepo(store.db);
   const keys = createKeyStore(store.db);
   const users = createUserRepo();
-  const sessions = createSessionService({ db: store.db, keys, users, publicUrl: () => publicUrl, cookieDomain: config.cookieDomain });
+  const sessions = createSessionService({
+    db: store.db,
+    keys,
+    users,
+    publicUrl: () => publicUrl,
+    cookieDomain: config.cookieDomain,
+  });
   const lifecycle = { closing: false };
-  const ctx: AppContext = { config, store, logger, projects, keys, users, sessions, publicUrl: () => publicUrl, lifecycle };
+  const ctx: AppContext = {
+    config,
+    store,
+    logger,
+    projects,
+    keys,
+    users,
+    sessions,
+    publicUrl: () => publicUrl,
+    lifecycle,
+  };
   const boot = await bootstrap(config, projects, keys);
   const app = buildApp(ctx, createRequestAuth(projects, sessions), routePlugins);
   await app.listen({ port: config.port, host: config.host });

@@ -17,7 +17,10 @@ for (const store of STORES) {
     after(() => s.close());
 
     test('malformed JSON is a 400 E011001 with a Descope-style body', async () => {
-      const res = await call(s, 'POST', '/v1/mgmt/tenant/create', { auth: s.management, rawBody: '{"name":' });
+      const res = await call(s, 'POST', '/v1/mgmt/tenant/create', {
+        auth: s.management,
+        rawBody: '{"name":',
+      });
       assert.equal(res.status, 400);
       assert.equal(res.body.errorCode, 'E011001');
       assert.ok(isDescopeError(res.body));
@@ -50,14 +53,19 @@ for (const store of STORES) {
       });
       assert.equal(res.status, 200);
       assert.match(res.body.id, /^T/);
-      const user = await mgmt<{ user: { email: string; roleNames: string[] } }>(s, 'POST', '/v1/mgmt/user/create', {
-        loginId: 'go-style',
-        email: '',
-        phone: '',
-        roleNames: null,
-        userTenants: [],
-        displayName: '',
-      });
+      const user = await mgmt<{ user: { email: string; roleNames: string[] } }>(
+        s,
+        'POST',
+        '/v1/mgmt/user/create',
+        {
+          loginId: 'go-style',
+          email: '',
+          phone: '',
+          roleNames: null,
+          userTenants: [],
+          displayName: '',
+        },
+      );
       assert.equal(user.status, 200);
       assert.equal(user.body.user.email, '');
       assert.deepEqual(user.body.user.roleNames, []);
@@ -66,12 +74,21 @@ for (const store of STORES) {
     });
 
     test('an invalid email or phone is refused and nothing is written', async () => {
-      const email = await mgmt(s, 'POST', '/v1/mgmt/user/create', { loginId: 'bad-email', email: 'not-an-email' });
+      const email = await mgmt(s, 'POST', '/v1/mgmt/user/create', {
+        loginId: 'bad-email',
+        email: 'not-an-email',
+      });
       assert.equal(email.status, 400);
-      const phone = await mgmt(s, 'POST', '/v1/mgmt/user/create', { loginId: 'bad-phone', phone: '555-1234' });
+      const phone = await mgmt(s, 'POST', '/v1/mgmt/user/create', {
+        loginId: 'bad-phone',
+        phone: '555-1234',
+      });
       assert.equal(phone.status, 400);
       for (const id of ['bad-email', 'bad-phone']) {
-        assert.equal((await call(s, 'GET', `/v1/mgmt/user?loginId=${id}`, { auth: s.management })).status, 404);
+        assert.equal(
+          (await call(s, 'GET', `/v1/mgmt/user?loginId=${id}`, { auth: s.management })).status,
+          404,
+        );
       }
     });
 
@@ -88,8 +105,14 @@ for (const store of STORES) {
       });
       assert.equal(tenant.status, 404);
       assert.equal(tenant.body.errorCode, 'E113101');
-      assert.equal((await call(s, 'GET', '/v1/mgmt/user?loginId=half@written.test', { auth: s.management })).status, 404);
-      const role = await mgmt(s, 'POST', '/v1/mgmt/role/create', { name: 'half-role', permissionNames: ['no-such-permission'] });
+      assert.equal(
+        (await call(s, 'GET', '/v1/mgmt/user?loginId=half@written.test', { auth: s.management })).status,
+        404,
+      );
+      const role = await mgmt(s, 'POST', '/v1/mgmt/role/create', {
+        name: 'half-role',
+        permissionNames: ['no-such-permission'],
+      });
       assert.equal(role.status, 404);
       const roles = await mgmt<{ roles: { name: string }[] }>(s, 'GET', '/v1/mgmt/role/all');
       assert.ok(!roles.body.roles.some((r) => r.name === 'half-role'));
@@ -113,7 +136,9 @@ for (const store of STORES) {
     });
 
     test('a wrong, missing or other-project management key is refused', async () => {
-      const wrong = await call(s, 'GET', '/v1/mgmt/tenant/all', { auth: `${s.project}:Kwrongwrongwrongwrongwrong` });
+      const wrong = await call(s, 'GET', '/v1/mgmt/tenant/all', {
+        auth: `${s.project}:Kwrongwrongwrongwrongwrong`,
+      });
       assert.equal(wrong.status, 401);
       assert.equal(wrong.body.errorCode, 'E011103');
       const missing = await call(s, 'GET', '/v1/mgmt/tenant/all', { auth: s.project });
@@ -127,7 +152,9 @@ for (const store of STORES) {
         auth: s.project,
         body: { loginId: 'mgmt-attempt@x.test', password: 'Passw0rdxx' },
       });
-      const res = await call(s, 'GET', '/v1/mgmt/tenant/all', { auth: `${s.project}:${signup.body.refreshJwt}` });
+      const res = await call(s, 'GET', '/v1/mgmt/tenant/all', {
+        auth: `${s.project}:${signup.body.refreshJwt}`,
+      });
       assert.equal(res.status, 401);
     });
 
@@ -149,15 +176,22 @@ for (const store of STORES) {
       assert.ok(isDescopeError(res.body));
     });
 
-    test('projects on one store never see each other\'s data', async () => {
+    test("projects on one store never see each other's data", async () => {
       // A second instance on the same store bootstraps a second project with its own key.
       const other = await startTestServer(store, {}, s.shared);
       try {
         assert.notEqual(other.projectId, s.projectId);
-        const tenant = await mgmt<{ id: string }>(s, 'POST', '/v1/mgmt/tenant/create', { name: 'Isolated Inc' });
-        await call(s, 'POST', '/v1/auth/password/signup', { auth: s.project, body: { loginId: 'iso@x.test', password: 'Passw0rdxx' } });
-        const crossedKey = await call(s, 'GET', '/v1/mgmt/tenant/all', { auth: `Bearer ${s.projectId}:${other.managementKey}` });
-        assert.equal(crossedKey.status, 401, 'another project\'s key does not open this project');
+        const tenant = await mgmt<{ id: string }>(s, 'POST', '/v1/mgmt/tenant/create', {
+          name: 'Isolated Inc',
+        });
+        await call(s, 'POST', '/v1/auth/password/signup', {
+          auth: s.project,
+          body: { loginId: 'iso@x.test', password: 'Passw0rdxx' },
+        });
+        const crossedKey = await call(s, 'GET', '/v1/mgmt/tenant/all', {
+          auth: `Bearer ${s.projectId}:${other.managementKey}`,
+        });
+        assert.equal(crossedKey.status, 401, "another project's key does not open this project");
         const theirTenants = await mgmt<{ tenants: { id: string }[] }>(other, 'GET', '/v1/mgmt/tenant/all');
         assert.deepEqual(theirTenants.body.tenants, []);
         assert.equal((await mgmt(other, 'GET', `/v1/mgmt/tenant?id=${tenant.body.id}`)).status, 404);

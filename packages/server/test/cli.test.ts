@@ -37,7 +37,8 @@ async function startProcess(env: Record<string, string>): Promise<Started> {
   throw new Error(`server did not start:\n${out}`);
 }
 
-const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+const exited = (child: ChildProcess) =>
+  new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
 describe('the latchkey command', () => {
   const dirs: string[] = [];
@@ -92,13 +93,18 @@ describe('the latchkey command', () => {
   });
 
   test('a bad setting fails start-up with a message naming the variable', async () => {
-    await assert.rejects(run(process.execPath, [...cli, 'start'], { env: { ...process.env, PORT: 'eighty' } }), (err: { stderr: string; code: number }) => {
-      assert.equal(err.code, 1);
-      assert.match(err.stderr, /PORT/);
-      return true;
-    });
     await assert.rejects(
-      run(process.execPath, [...cli, 'start'], { env: { ...process.env, LATCHKEY_MANAGEMENT_KEY: 'has:colon:inside-long-enough' } }),
+      run(process.execPath, [...cli, 'start'], { env: { ...process.env, PORT: 'eighty' } }),
+      (err: { stderr: string; code: number }) => {
+        assert.equal(err.code, 1);
+        assert.match(err.stderr, /PORT/);
+        return true;
+      },
+    );
+    await assert.rejects(
+      run(process.execPath, [...cli, 'start'], {
+        env: { ...process.env, LATCHKEY_MANAGEMENT_KEY: 'has:colon:inside-long-enough' },
+      }),
       (err: { stderr: string }) => /LATCHKEY_MANAGEMENT_KEY/.test(err.stderr),
     );
   });
@@ -117,17 +123,24 @@ describe('the latchkey command', () => {
     before.child.kill('SIGTERM');
     await exited(before.child);
 
-    const rotated = await run(process.execPath, [...cli, 'keys', 'rotate'], { env: { ...process.env, ...env } });
+    const rotated = await run(process.execPath, [...cli, 'keys', 'rotate'], {
+      env: { ...process.env, ...env },
+    });
     const newKid = /new signing key (\S+)/.exec(rotated.stdout)?.[1];
     assert.ok(newKid);
 
     const afterRotate = await startProcess(env);
     try {
-      const jwks = (await (await fetch(`${afterRotate.url}/v2/keys/${projectId}`)).json()) as { keys: { kid: string }[] };
+      const jwks = (await (await fetch(`${afterRotate.url}/v2/keys/${projectId}`)).json()) as {
+        keys: { kid: string }[];
+      };
       const kids = jwks.keys.map((k) => k.kid);
       assert.equal(kids.length, 2);
       assert.ok(kids.includes(newKid));
-      assert.ok(kids.includes(decodeProtectedHeader(old.sessionJwt).kid!), 'the retired key is still published');
+      assert.ok(
+        kids.includes(decodeProtectedHeader(old.sessionJwt).kid!),
+        'the retired key is still published',
+      );
       await jwtVerify(old.sessionJwt, createLocalJWKSet(jwks as never));
       const refreshed = await fetch(`${afterRotate.url}/v1/auth/refresh`, {
         method: 'POST',
@@ -135,7 +148,11 @@ describe('the latchkey command', () => {
       });
       assert.equal(refreshed.status, 200);
       const body = (await refreshed.json()) as { sessionJwt: string };
-      assert.equal(decodeProtectedHeader(body.sessionJwt).kid, newKid, 'new tokens are signed with the new key');
+      assert.equal(
+        decodeProtectedHeader(body.sessionJwt).kid,
+        newKid,
+        'new tokens are signed with the new key',
+      );
     } finally {
       afterRotate.child.kill('SIGTERM');
       await exited(afterRotate.child);
@@ -150,10 +167,16 @@ for (const store of STORES) {
       const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'latchkey-mig-'));
       const shared = { databaseUrl: pg?.url, dataDir };
       try {
-        const [a, b] = await Promise.all([startTestServer(store, {}, shared), startTestServer(store, {}, shared)]);
+        const [a, b] = await Promise.all([
+          startTestServer(store, {}, shared),
+          startTestServer(store, {}, shared),
+        ]);
         const c = await startTestServer(store, {}, shared);
         for (const s of [a, b, c]) assert.equal((await fetch(`${s.url}/readyz`)).status, 200);
-        const rows = await a.server.store.db.selectFrom('kysely_migration' as never).selectAll().execute();
+        const rows = await a.server.store.db
+          .selectFrom('kysely_migration' as never)
+          .selectAll()
+          .execute();
         assert.equal(rows.length, 1);
         for (const s of [a, b, c]) await s.server.close();
       } finally {

@@ -28,7 +28,8 @@ test('every route the server registers is listed in docs/api.md', () => {
 
 test('every error code is documented in docs/errors.md and exported by the SDK', () => {
   const docs = read('docs/errors.md');
-  const sdk = fs.readdirSync(path.join(root, 'packages/sdk/src'), { recursive: true })
+  const sdk = fs
+    .readdirSync(path.join(root, 'packages/sdk/src'), { recursive: true })
     .filter((f) => String(f).endsWith('.ts'))
     .map((f) => read(path.join('packages/sdk/src', String(f))))
     .join('\n');

@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { call, mgmt, STORES, startTestServer, type TestServer } from './support/server.ts';
 
-type Jwt = { sessionJwt: string; refreshJwt: string; user: { userId: string; email: string; status: string }; firstSeen: boolean };
+type Jwt = {
+  sessionJwt: string;
+  refreshJwt: string;
+  user: { userId: string; email: string; status: string };
+  firstSeen: boolean;
+};
 const claims = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString());
 
 for (const store of STORES) {
@@ -99,29 +104,56 @@ for (const store of STORES) {
 
     test('the policy endpoint reports the project policy', async () => {
       const res = await call(s, 'GET', '/v1/auth/password/policy', { auth: s.project });
-      assert.deepEqual(res.body, { minLength: 8, lowercase: true, uppercase: true, number: true, nonAlphanumeric: false });
+      assert.deepEqual(res.body, {
+        minLength: 8,
+        lowercase: true,
+        uppercase: true,
+        number: true,
+        nonAlphanumeric: false,
+      });
     });
 
     test('replace sets a new password and signs in; the old one stops working', async () => {
-      await call(s, 'POST', '/v1/auth/password/signup', { auth: s.project, body: { loginId: 'rep@example.com', password: 'Original1pw' } });
+      await call(s, 'POST', '/v1/auth/password/signup', {
+        auth: s.project,
+        body: { loginId: 'rep@example.com', password: 'Original1pw' },
+      });
       const res = await call<Jwt>(s, 'POST', '/v1/auth/password/replace', {
         auth: s.project,
         body: { loginId: 'rep@example.com', oldPassword: 'Original1pw', newPassword: 'Replaced1pw' },
       });
       assert.equal(res.status, 200);
       assert.ok(res.body.sessionJwt);
-      const old = await call(s, 'POST', '/v1/auth/password/signin', { auth: s.project, body: { loginId: 'rep@example.com', password: 'Original1pw' } });
+      const old = await call(s, 'POST', '/v1/auth/password/signin', {
+        auth: s.project,
+        body: { loginId: 'rep@example.com', password: 'Original1pw' },
+      });
       assert.equal(old.status, 401);
-      const fresh = await call(s, 'POST', '/v1/auth/password/signin', { auth: s.project, body: { loginId: 'rep@example.com', password: 'Replaced1pw' } });
+      const fresh = await call(s, 'POST', '/v1/auth/password/signin', {
+        auth: s.project,
+        body: { loginId: 'rep@example.com', password: 'Replaced1pw' },
+      });
       assert.equal(fresh.status, 200);
     });
 
-    test('update needs the user\'s own refresh token', async () => {
-      const a = await call<Jwt>(s, 'POST', '/v1/auth/password/signup', { auth: s.project, body: { loginId: 'upd@example.com', password: 'Original1pw' } });
-      const other = await call<Jwt>(s, 'POST', '/v1/auth/password/signup', { auth: s.project, body: { loginId: 'upd2@example.com', password: 'Original1pw' } });
-      const noToken = await call(s, 'POST', '/v1/auth/password/update', { auth: s.project, body: { loginId: 'upd@example.com', newPassword: 'Updated1pw' } });
+    test("update needs the user's own refresh token", async () => {
+      const a = await call<Jwt>(s, 'POST', '/v1/auth/password/signup', {
+        auth: s.project,
+        body: { loginId: 'upd@example.com', password: 'Original1pw' },
+      });
+      const other = await call<Jwt>(s, 'POST', '/v1/auth/password/signup', {
+        auth: s.project,
+        body: { loginId: 'upd2@example.com', password: 'Original1pw' },
+      });
+      const noToken = await call(s, 'POST', '/v1/auth/password/update', {
+        auth: s.project,
+        body: { loginId: 'upd@example.com', newPassword: 'Updated1pw' },
+      });
       assert.equal(noToken.status, 401);
-      const mgmtKey = await call(s, 'POST', '/v1/auth/password/update', { auth: s.management, body: { loginId: 'upd@example.com', newPassword: 'Updated1pw' } });
+      const mgmtKey = await call(s, 'POST', '/v1/auth/password/update', {
+        auth: s.management,
+        body: { loginId: 'upd@example.com', newPassword: 'Updated1pw' },
+      });
       assert.equal(mgmtKey.status, 401, 'a management key never authorizes an auth call');
       const wrongUser = await call(s, 'POST', '/v1/auth/password/update', {
         auth: `${s.project}:${other.body.refreshJwt}`,
@@ -134,23 +166,44 @@ for (const store of STORES) {
       });
       assert.equal(ok.status, 200);
       assert.deepEqual(ok.body, {});
-      const signin = await call(s, 'POST', '/v1/auth/password/signin', { auth: s.project, body: { loginId: 'upd@example.com', password: 'Updated1pw' } });
+      const signin = await call(s, 'POST', '/v1/auth/password/signin', {
+        auth: s.project,
+        body: { loginId: 'upd@example.com', password: 'Updated1pw' },
+      });
       assert.equal(signin.status, 200);
     });
 
     test('expired and temporary passwords fail with E062909 until replaced', async () => {
       await mgmt(s, 'POST', '/v1/mgmt/user/create', { loginId: 'temp@example.com', password: 'Initial1pw' });
-      const first = await call(s, 'POST', '/v1/auth/password/signin', { auth: s.project, body: { loginId: 'temp@example.com', password: 'Initial1pw' } });
+      const first = await call(s, 'POST', '/v1/auth/password/signin', {
+        auth: s.project,
+        body: { loginId: 'temp@example.com', password: 'Initial1pw' },
+      });
       assert.equal(first.status, 200, 'a password set at creation signs in');
-      assert.equal((await mgmt(s, 'POST', '/v1/mgmt/user/password/expire', { loginId: 'temp@example.com' })).status, 200);
-      const expired = await call(s, 'POST', '/v1/auth/password/signin', { auth: s.project, body: { loginId: 'temp@example.com', password: 'Initial1pw' } });
+      assert.equal(
+        (await mgmt(s, 'POST', '/v1/mgmt/user/password/expire', { loginId: 'temp@example.com' })).status,
+        200,
+      );
+      const expired = await call(s, 'POST', '/v1/auth/password/signin', {
+        auth: s.project,
+        body: { loginId: 'temp@example.com', password: 'Initial1pw' },
+      });
       assert.equal(expired.status, 401);
       assert.equal(expired.body.errorCode, 'E062909');
-      await mgmt(s, 'POST', '/v1/mgmt/user/password/set/temporary', { loginId: 'temp@example.com', password: 'Temporary1pw' });
-      const temporary = await call(s, 'POST', '/v1/auth/password/signin', { auth: s.project, body: { loginId: 'temp@example.com', password: 'Temporary1pw' } });
+      await mgmt(s, 'POST', '/v1/mgmt/user/password/set/temporary', {
+        loginId: 'temp@example.com',
+        password: 'Temporary1pw',
+      });
+      const temporary = await call(s, 'POST', '/v1/auth/password/signin', {
+        auth: s.project,
+        body: { loginId: 'temp@example.com', password: 'Temporary1pw' },
+      });
       assert.equal(temporary.status, 401);
       assert.equal(temporary.body.errorCode, 'E062909');
-      const oldFails = await call(s, 'POST', '/v1/auth/password/signin', { auth: s.project, body: { loginId: 'temp@example.com', password: 'Initial1pw' } });
+      const oldFails = await call(s, 'POST', '/v1/auth/password/signin', {
+        auth: s.project,
+        body: { loginId: 'temp@example.com', password: 'Initial1pw' },
+      });
       assert.equal(oldFails.status, 401);
       assert.match(String(oldFails.body.errorMessage), /Invalid signin credentials/);
       const replaced = await call(s, 'POST', '/v1/auth/password/replace', {
@@ -158,36 +211,66 @@ for (const store of STORES) {
         body: { loginId: 'temp@example.com', oldPassword: 'Temporary1pw', newPassword: 'Permanent1pw' },
       });
       assert.equal(replaced.status, 200);
-      const signin = await call(s, 'POST', '/v1/auth/password/signin', { auth: s.project, body: { loginId: 'temp@example.com', password: 'Permanent1pw' } });
+      const signin = await call(s, 'POST', '/v1/auth/password/signin', {
+        auth: s.project,
+        body: { loginId: 'temp@example.com', password: 'Permanent1pw' },
+      });
       assert.equal(signin.status, 200);
     });
 
     test('lockout after the configured number of failures; enabling the user unlocks', async () => {
       await mgmt(s, 'POST', '/v1/mgmt/password/settings', { lock: true, lockAttempts: 3 });
-      await call(s, 'POST', '/v1/auth/password/signup', { auth: s.project, body: { loginId: 'lock@example.com', password: 'Correct1pw' } });
+      await call(s, 'POST', '/v1/auth/password/signup', {
+        auth: s.project,
+        body: { loginId: 'lock@example.com', password: 'Correct1pw' },
+      });
       for (let i = 0; i < 3; i++) {
-        const r = await call(s, 'POST', '/v1/auth/password/signin', { auth: s.project, body: { loginId: 'lock@example.com', password: 'Wrong1pwxx' } });
+        const r = await call(s, 'POST', '/v1/auth/password/signin', {
+          auth: s.project,
+          body: { loginId: 'lock@example.com', password: 'Wrong1pwxx' },
+        });
         assert.equal(r.status, 401);
       }
-      const locked = await call(s, 'POST', '/v1/auth/password/signin', { auth: s.project, body: { loginId: 'lock@example.com', password: 'Correct1pw' } });
+      const locked = await call(s, 'POST', '/v1/auth/password/signin', {
+        auth: s.project,
+        body: { loginId: 'lock@example.com', password: 'Correct1pw' },
+      });
       assert.equal(locked.status, 401);
       assert.equal(locked.body.errorCode, 'E062903');
-      await mgmt(s, 'POST', '/v1/mgmt/user/update/status', { loginId: 'lock@example.com', status: 'enabled' });
-      const unlocked = await call(s, 'POST', '/v1/auth/password/signin', { auth: s.project, body: { loginId: 'lock@example.com', password: 'Correct1pw' } });
+      await mgmt(s, 'POST', '/v1/mgmt/user/update/status', {
+        loginId: 'lock@example.com',
+        status: 'enabled',
+      });
+      const unlocked = await call(s, 'POST', '/v1/auth/password/signin', {
+        auth: s.project,
+        body: { loginId: 'lock@example.com', password: 'Correct1pw' },
+      });
       assert.equal(unlocked.status, 200);
       await mgmt(s, 'POST', '/v1/mgmt/password/settings', { lock: true, lockAttempts: 10 });
     });
 
     test('password reset answers a clear "not configured" error until delivery exists', async () => {
-      const res = await call(s, 'POST', '/v1/auth/password/reset', { auth: s.project, body: { loginId: 'ada@example.com' } });
+      const res = await call(s, 'POST', '/v1/auth/password/reset', {
+        auth: s.project,
+        body: { loginId: 'ada@example.com' },
+      });
       assert.equal(res.status, 400);
       assert.equal(res.body.errorCode, 'E062905');
     });
 
     test('a disabled user cannot sign in', async () => {
-      await call(s, 'POST', '/v1/auth/password/signup', { auth: s.project, body: { loginId: 'dis@example.com', password: 'Correct1pw' } });
-      await mgmt(s, 'POST', '/v1/mgmt/user/update/status', { loginId: 'dis@example.com', status: 'disabled' });
-      const res = await call(s, 'POST', '/v1/auth/password/signin', { auth: s.project, body: { loginId: 'dis@example.com', password: 'Correct1pw' } });
+      await call(s, 'POST', '/v1/auth/password/signup', {
+        auth: s.project,
+        body: { loginId: 'dis@example.com', password: 'Correct1pw' },
+      });
+      await mgmt(s, 'POST', '/v1/mgmt/user/update/status', {
+        loginId: 'dis@example.com',
+        status: 'disabled',
+      });
+      const res = await call(s, 'POST', '/v1/auth/password/signin', {
+        auth: s.project,
+        body: { loginId: 'dis@example.com', password: 'Correct1pw' },
+      });
       assert.equal(res.status, 403);
       assert.equal(res.body.errorCode, 'E062904');
     });

@@ -47,8 +47,14 @@ for (const store of STORES) {
       const tokens = await signUp();
       await mgmt(s, 'POST', '/v1/mgmt/permission/create', { name: 'docs.read' });
       await mgmt(s, 'POST', '/v1/mgmt/role/create', { name: 'reader', permissionNames: ['docs.read'] });
-      await mgmt(s, 'POST', '/v1/mgmt/user/update/role/add', { loginId: tokens.user.userId, roleNames: ['reader'] });
-      const res = await call<Jwt>(s, 'POST', '/v1/auth/refresh', { auth: withToken(tokens.refreshJwt), body: {} });
+      await mgmt(s, 'POST', '/v1/mgmt/user/update/role/add', {
+        loginId: tokens.user.userId,
+        roleNames: ['reader'],
+      });
+      const res = await call<Jwt>(s, 'POST', '/v1/auth/refresh', {
+        auth: withToken(tokens.refreshJwt),
+        body: {},
+      });
       assert.equal(res.status, 200);
       const session = claims(res.body.sessionJwt);
       assert.deepEqual(session.roles, ['reader']);
@@ -65,7 +71,10 @@ for (const store of STORES) {
         headers: { 'content-type': 'application/json' },
       });
       assert.equal(empty.status, 200);
-      const cookie = await call(s, 'POST', '/v1/auth/refresh', { auth: s.project, headers: { cookie: `DSR=${tokens.refreshJwt}` } });
+      const cookie = await call(s, 'POST', '/v1/auth/refresh', {
+        auth: s.project,
+        headers: { cookie: `DSR=${tokens.refreshJwt}` },
+      });
       assert.equal(cookie.status, 200);
     });
 
@@ -74,8 +83,12 @@ for (const store of STORES) {
       const wrongKind = await call(s, 'POST', '/v1/auth/refresh', { auth: withToken(tokens.sessionJwt) });
       assert.equal(wrongKind.status, 401);
       const [h, p, sig] = tokens.refreshJwt.split('.');
-      const forged = Buffer.from(JSON.stringify({ ...claims(tokens.refreshJwt), sub: 'Uattacker' })).toString('base64url');
-      const tampered = await call(s, 'POST', '/v1/auth/refresh', { auth: withToken(`${h}.${forged}.${sig}`) });
+      const forged = Buffer.from(JSON.stringify({ ...claims(tokens.refreshJwt), sub: 'Uattacker' })).toString(
+        'base64url',
+      );
+      const tampered = await call(s, 'POST', '/v1/auth/refresh', {
+        auth: withToken(`${h}.${forged}.${sig}`),
+      });
       assert.equal(tampered.status, 401);
       assert.ok(p);
     });
@@ -97,50 +110,87 @@ for (const store of STORES) {
     test('logout revokes that refresh token only; logout-all revokes every one', async () => {
       const a = await signUp();
       const loginId = `user${n}@sessions.test`;
-      const second = await call<Jwt>(s, 'POST', '/v1/auth/password/signin', { auth: s.project, body: { loginId, password: 'Sessi0nPass' } });
-      const third = await call<Jwt>(s, 'POST', '/v1/auth/password/signin', { auth: s.project, body: { loginId, password: 'Sessi0nPass' } });
+      const second = await call<Jwt>(s, 'POST', '/v1/auth/password/signin', {
+        auth: s.project,
+        body: { loginId, password: 'Sessi0nPass' },
+      });
+      const third = await call<Jwt>(s, 'POST', '/v1/auth/password/signin', {
+        auth: s.project,
+        body: { loginId, password: 'Sessi0nPass' },
+      });
       const out = await call(s, 'POST', '/v1/auth/logout', { auth: withToken(a.refreshJwt) });
       assert.equal(out.status, 200);
       assert.deepEqual(out.body, {});
       const revoked = await call(s, 'POST', '/v1/auth/refresh', { auth: withToken(a.refreshJwt) });
       assert.equal(revoked.status, 401);
       assert.equal(revoked.body.errorCode, 'E064001');
-      assert.equal((await call(s, 'POST', '/v1/auth/refresh', { auth: withToken(second.body.refreshJwt) })).status, 200);
-      assert.equal((await call(s, 'POST', '/v1/auth/logoutall', { auth: withToken(second.body.refreshJwt) })).status, 200);
-      assert.equal((await call(s, 'POST', '/v1/auth/refresh', { auth: withToken(second.body.refreshJwt) })).status, 401);
-      assert.equal((await call(s, 'POST', '/v1/auth/refresh', { auth: withToken(third.body.refreshJwt) })).status, 401);
+      assert.equal(
+        (await call(s, 'POST', '/v1/auth/refresh', { auth: withToken(second.body.refreshJwt) })).status,
+        200,
+      );
+      assert.equal(
+        (await call(s, 'POST', '/v1/auth/logoutall', { auth: withToken(second.body.refreshJwt) })).status,
+        200,
+      );
+      assert.equal(
+        (await call(s, 'POST', '/v1/auth/refresh', { auth: withToken(second.body.refreshJwt) })).status,
+        401,
+      );
+      assert.equal(
+        (await call(s, 'POST', '/v1/auth/refresh', { auth: withToken(third.body.refreshJwt) })).status,
+        401,
+      );
     });
 
     test('management logout revokes every refresh token of the user', async () => {
       const a = await signUp();
       assert.equal((await mgmt(s, 'POST', '/v1/mgmt/user/logout', { userId: a.user.userId })).status, 200);
-      assert.equal((await call(s, 'POST', '/v1/auth/refresh', { auth: withToken(a.refreshJwt) })).status, 401);
+      assert.equal(
+        (await call(s, 'POST', '/v1/auth/refresh', { auth: withToken(a.refreshJwt) })).status,
+        401,
+      );
     });
 
     test('a disabled user cannot refresh', async () => {
       const a = await signUp();
       await mgmt(s, 'POST', '/v1/mgmt/user/update/status', { loginId: a.user.userId, status: 'disabled' });
-      assert.equal((await call(s, 'POST', '/v1/auth/refresh', { auth: withToken(a.refreshJwt) })).status, 401);
+      assert.equal(
+        (await call(s, 'POST', '/v1/auth/refresh', { auth: withToken(a.refreshJwt) })).status,
+        401,
+      );
     });
 
     test('tenant select sets dct in both tokens and sets DS/DSR cookies; a foreign tenant is refused', async () => {
       const a = await signUp();
       const t = await mgmt<{ id: string }>(s, 'POST', '/v1/mgmt/tenant/create', { name: `tenant-${n}` });
       const other = await mgmt<{ id: string }>(s, 'POST', '/v1/mgmt/tenant/create', { name: `other-${n}` });
-      await mgmt(s, 'POST', '/v1/mgmt/user/update/tenant/add', { loginId: a.user.userId, tenantId: t.body.id });
+      await mgmt(s, 'POST', '/v1/mgmt/user/update/tenant/add', {
+        loginId: a.user.userId,
+        tenantId: t.body.id,
+      });
       const fresh = await call<Jwt>(s, 'POST', '/v1/auth/refresh', { auth: withToken(a.refreshJwt) });
-      assert.deepEqual(claims(fresh.body.sessionJwt).tenants, { [t.body.id]: { roles: [], permissions: [] } });
+      assert.deepEqual(claims(fresh.body.sessionJwt).tenants, {
+        [t.body.id]: { roles: [], permissions: [] },
+      });
       for (const body of [{ tenant: t.body.id }, { tenantId: t.body.id }]) {
-        const res = await call<Jwt>(s, 'POST', '/v1/auth/tenant/select', { auth: withToken(a.refreshJwt), body });
+        const res = await call<Jwt>(s, 'POST', '/v1/auth/tenant/select', {
+          auth: withToken(a.refreshJwt),
+          body,
+        });
         assert.equal(res.status, 200);
         assert.equal(claims(res.body.sessionJwt).dct, t.body.id);
         assert.equal(claims(res.body.refreshJwt).dct, t.body.id);
         const cookies = res.headers.getSetCookie();
         assert.ok(cookies.some((c) => c.startsWith('DS=')) && cookies.some((c) => c.startsWith('DSR=')));
-        const refreshed = await call<Jwt>(s, 'POST', '/v1/auth/refresh', { auth: withToken(res.body.refreshJwt) });
+        const refreshed = await call<Jwt>(s, 'POST', '/v1/auth/refresh', {
+          auth: withToken(res.body.refreshJwt),
+        });
         assert.equal(claims(refreshed.body.sessionJwt).dct, t.body.id, 'dct survives refresh');
       }
-      const foreign = await call(s, 'POST', '/v1/auth/tenant/select', { auth: withToken(a.refreshJwt), body: { tenant: other.body.id } });
+      const foreign = await call(s, 'POST', '/v1/auth/tenant/select', {
+        auth: withToken(a.refreshJwt),
+        body: { tenant: other.body.id },
+      });
       assert.equal(foreign.status, 403);
       assert.equal(foreign.body.errorCode, 'E063101');
     });
@@ -148,21 +198,34 @@ for (const store of STORES) {
     test('me returns the user at the top level; history lists sign-ins newest first', async () => {
       const a = await signUp();
       const loginId = `user${n}@sessions.test`;
-      await call(s, 'POST', '/v1/auth/password/signin', { auth: s.project, body: { loginId, password: 'Sessi0nPass' } });
-      const me = await call<{ userId: string; email: string; loginIds: string[] }>(s, 'GET', '/v1/auth/me', { auth: withToken(a.refreshJwt) });
+      await call(s, 'POST', '/v1/auth/password/signin', {
+        auth: s.project,
+        body: { loginId, password: 'Sessi0nPass' },
+      });
+      const me = await call<{ userId: string; email: string; loginIds: string[] }>(s, 'GET', '/v1/auth/me', {
+        auth: withToken(a.refreshJwt),
+      });
       assert.equal(me.status, 200);
       assert.equal(me.body.userId, a.user.userId);
       assert.equal(me.body.email, loginId);
       assert.deepEqual(me.body.loginIds, [loginId]);
-      const history = await call<{ userId: string; loginTime: number; ip: string }[]>(s, 'GET', '/v1/auth/me/history', {
-        auth: withToken(a.refreshJwt),
-      });
+      const history = await call<{ userId: string; loginTime: number; ip: string }[]>(
+        s,
+        'GET',
+        '/v1/auth/me/history',
+        {
+          auth: withToken(a.refreshJwt),
+        },
+      );
       assert.equal(history.status, 200);
       assert.equal(history.body.length, 2);
       assert.equal(history.body[0]!.userId, a.user.userId);
       assert.equal(history.body[0]!.ip, '127.0.0.1');
       assert.ok(history.body[0]!.loginTime >= history.body[1]!.loginTime);
-      const viaMgmt = await call<unknown[]>(s, 'POST', '/v1/mgmt/user/history', { auth: s.management, body: [a.user.userId] });
+      const viaMgmt = await call<unknown[]>(s, 'POST', '/v1/mgmt/user/history', {
+        auth: s.management,
+        body: [a.user.userId],
+      });
       assert.equal(viaMgmt.body.length, 2);
     });
 
@@ -174,7 +237,9 @@ for (const store of STORES) {
         body: { loginId, password: 'Sessi0nPass', loginOptions: { customClaims: { plan: 'pro' } } },
       });
       assert.equal(claims(res.body.sessionJwt).plan, 'pro');
-      const refreshed = await call<Jwt>(s, 'POST', '/v1/auth/refresh', { auth: withToken(res.body.refreshJwt) });
+      const refreshed = await call<Jwt>(s, 'POST', '/v1/auth/refresh', {
+        auth: withToken(res.body.refreshJwt),
+      });
       assert.equal(claims(refreshed.body.sessionJwt).plan, 'pro');
       const reserved = await call(s, 'POST', '/v1/auth/password/signin', {
         auth: s.project,
@@ -193,7 +258,10 @@ for (const store of STORES) {
     });
 
     test('rotation: when enabled, refresh returns a new refresh token and the old one is revoked', async () => {
-      await mgmt(s, 'POST', '/v1/mgmt/project/settings', { refreshTokenRotation: true, sessionTokenExpiration: 120 });
+      await mgmt(s, 'POST', '/v1/mgmt/project/settings', {
+        refreshTokenRotation: true,
+        sessionTokenExpiration: 120,
+      });
       try {
         const a = await signUp();
         const res = await call<Jwt>(s, 'POST', '/v1/auth/refresh', { auth: withToken(a.refreshJwt) });
@@ -201,10 +269,19 @@ for (const store of STORES) {
         assert.notEqual(res.body.refreshJwt, a.refreshJwt);
         const session = claims(res.body.sessionJwt);
         assert.equal(session.exp - session.iat, 120, 'session lifetime is the project setting');
-        assert.equal((await call(s, 'POST', '/v1/auth/refresh', { auth: withToken(a.refreshJwt) })).status, 401);
-        assert.equal((await call(s, 'POST', '/v1/auth/refresh', { auth: withToken(res.body.refreshJwt) })).status, 200);
+        assert.equal(
+          (await call(s, 'POST', '/v1/auth/refresh', { auth: withToken(a.refreshJwt) })).status,
+          401,
+        );
+        assert.equal(
+          (await call(s, 'POST', '/v1/auth/refresh', { auth: withToken(res.body.refreshJwt) })).status,
+          200,
+        );
       } finally {
-        await mgmt(s, 'POST', '/v1/mgmt/project/settings', { refreshTokenRotation: false, sessionTokenExpiration: 600 });
+        await mgmt(s, 'POST', '/v1/mgmt/project/settings', {
+          refreshTokenRotation: false,
+          sessionTokenExpiration: 600,
+        });
       }
     });
   });

@@ -8,14 +8,25 @@ for (const store of STORES) {
   describe(`user search in SQL (${store})`, () => {
     let s: TestServer;
     const ids = async (body: Record<string, unknown>) =>
-      (await mgmt<Search>(s, 'POST', '/v2/mgmt/user/search', body)).body.users.map((u) => u.loginIds[0]).sort();
+      (await mgmt<Search>(s, 'POST', '/v2/mgmt/user/search', body)).body.users
+        .map((u) => u.loginIds[0])
+        .sort();
 
     before(async () => {
       s = await startTestServer(store);
       await mgmt(s, 'POST', '/v1/mgmt/tenant/create', { name: 'T', id: 't1' });
-      for (const role of ['a', 'b']) await mgmt(s, 'POST', '/v1/mgmt/role/create', { name: role, tenantId: 't1' });
-      await mgmt(s, 'POST', '/v1/mgmt/user/create', { loginId: 'alice', name: 'Alice Liddell', userTenants: [{ tenantId: 't1', roleNames: ['a', 'b'] }] });
-      await mgmt(s, 'POST', '/v1/mgmt/user/create', { loginId: 'bob', email: 'bob@wonder.land', userTenants: [{ tenantId: 't1', roleNames: ['a'] }] });
+      for (const role of ['a', 'b'])
+        await mgmt(s, 'POST', '/v1/mgmt/role/create', { name: role, tenantId: 't1' });
+      await mgmt(s, 'POST', '/v1/mgmt/user/create', {
+        loginId: 'alice',
+        name: 'Alice Liddell',
+        userTenants: [{ tenantId: 't1', roleNames: ['a', 'b'] }],
+      });
+      await mgmt(s, 'POST', '/v1/mgmt/user/create', {
+        loginId: 'bob',
+        email: 'bob@wonder.land',
+        userTenants: [{ tenantId: 't1', roleNames: ['a'] }],
+      });
       await mgmt(s, 'POST', '/v1/mgmt/user/create', { loginId: 'percent_100%', name: 'Carol' });
     });
     after(() => s.close());
@@ -40,7 +51,11 @@ for (const store of STORES) {
     });
 
     test('total counts every match while limit and page cut the list', async () => {
-      const page = await mgmt<Search>(s, 'POST', '/v2/mgmt/user/search', { limit: 2, page: 1, sort: [{ field: 'createdTime' }] });
+      const page = await mgmt<Search>(s, 'POST', '/v2/mgmt/user/search', {
+        limit: 2,
+        page: 1,
+        sort: [{ field: 'createdTime' }],
+      });
       assert.equal(page.body.total, 3);
       assert.equal(page.body.users.length, 1);
     });

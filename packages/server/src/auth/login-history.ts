@@ -1,7 +1,13 @@
 import type { Db } from '../store/db.ts';
 import { nowSeconds } from '../util.ts';
 
-export type LoginEvent = { projectId: string; userId: string; ip: string; method: string; selectedTenant?: string };
+export type LoginEvent = {
+  projectId: string;
+  userId: string;
+  ip: string;
+  method: string;
+  selectedTenant?: string;
+};
 
 export async function recordLogin(db: Db, e: LoginEvent): Promise<void> {
   await db

@@ -1,4 +1,9 @@
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+} from 'fastify';
 import { ERROR_CODES, LatchkeyError } from '../errors.ts';
 import type { AppContext } from './context.ts';
 import type { RequestAuth } from './request-auth.ts';
@@ -46,15 +51,22 @@ export function buildApp(ctx: AppContext, auth: RequestAuth, plugins: RoutePlugi
 
   // Go sends `Content-Type: application/json` with no body; Ruby sends `{}`; both mean "no arguments".
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: ctx.config.bodyLimit }, (_req, body, done) => {
-    const text = (body as string).trim();
-    if (text === '') return done(null, {});
-    try {
-      done(null, JSON.parse(text));
-    } catch {
-      done(new LatchkeyError('badRequest', 'Request body is not valid JSON') as unknown as FastifyError, undefined);
-    }
-  });
+  app.addContentTypeParser(
+    '*',
+    { parseAs: 'string', bodyLimit: ctx.config.bodyLimit },
+    (_req, body, done) => {
+      const text = (body as string).trim();
+      if (text === '') return done(null, {});
+      try {
+        done(null, JSON.parse(text));
+      } catch {
+        done(
+          new LatchkeyError('badRequest', 'Request body is not valid JSON') as unknown as FastifyError,
+          undefined,
+        );
+      }
+    },
+  );
 
   // During shutdown, answers close their connection so in-flight keep-alive sockets do not hold the process open.
   app.addHook('onSend', async (_req, reply) => {
@@ -67,11 +79,15 @@ export function buildApp(ctx: AppContext, auth: RequestAuth, plugins: RoutePlugi
     return sendError(reply, err);
   });
   app.setNotFoundHandler((req, reply) =>
-    sendError(reply, new LatchkeyError('routeNotFound', `No route for ${req.method} ${req.url.split('?')[0]}`)),
+    sendError(
+      reply,
+      new LatchkeyError('routeNotFound', `No route for ${req.method} ${req.url.split('?')[0]}`),
+    ),
   );
 
   app.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat()) if (method !== 'HEAD') routeList.push(`${method} ${route.url}`);
+    for (const method of [route.method].flat())
+      if (method !== 'HEAD') routeList.push(`${method} ${route.url}`);
   });
   const deps: RouteDeps = { ...ctx, auth };
   for (const plugin of plugins) plugin(app, deps);

@@ -9,7 +9,11 @@ test('parses every header shape the SDKs send (reference §1.3)', () => {
   assert.deepEqual(parseAuthorization('Bearer P1:'), { projectId: 'P1', jwts: [], keys: [] });
   assert.deepEqual(parseAuthorization('Bearer P1:KEY'), { projectId: 'P1', jwts: [], keys: ['KEY'] });
   assert.deepEqual(parseAuthorization(`Bearer P1:${jwt}`), { projectId: 'P1', jwts: [jwt], keys: [] });
-  assert.deepEqual(parseAuthorization(`Bearer P1:${jwt}:AUTHMK`), { projectId: 'P1', jwts: [jwt], keys: ['AUTHMK'] });
+  assert.deepEqual(parseAuthorization(`Bearer P1:${jwt}:AUTHMK`), {
+    projectId: 'P1',
+    jwts: [jwt],
+    keys: ['AUTHMK'],
+  });
   assert.deepEqual(parseAuthorization('bearer   P1:KEY'), { projectId: 'P1', jwts: [], keys: ['KEY'] });
 });
 

@@ -53,7 +53,11 @@ export function createRequestAuth(projects: ProjectRepo, sessions: SessionServic
 
   function header(req: FastifyRequest): ParsedAuthorization {
     const parsed = parseAuthorization(req.headers.authorization);
-    if (!parsed) throw new LatchkeyError('unauthorized', 'Missing or malformed Authorization header (expected "Bearer <projectId>")');
+    if (!parsed)
+      throw new LatchkeyError(
+        'unauthorized',
+        'Missing or malformed Authorization header (expected "Bearer <projectId>")',
+      );
     return parsed;
   }
 
@@ -79,14 +83,21 @@ export function createRequestAuth(projects: ProjectRepo, sessions: SessionServic
           return project;
         }
       }
-      throw new LatchkeyError('invalidManagementKey', 'A valid management key is required: "Bearer <projectId>:<managementKey>"');
+      throw new LatchkeyError(
+        'invalidManagementKey',
+        'A valid management key is required: "Bearer <projectId>:<managementKey>"',
+      );
     },
 
     async refresh(req: FastifyRequest): Promise<RefreshContext> {
       const auth = header(req);
       const project = await loadProject(auth.projectId);
       const token = auth.jwts[0] ?? refreshCookie(req);
-      if (!token) throw new LatchkeyError('missingRefreshToken', 'A refresh token is required: "Bearer <projectId>:<refreshJwt>"');
+      if (!token)
+        throw new LatchkeyError(
+          'missingRefreshToken',
+          'A refresh token is required: "Bearer <projectId>:<refreshJwt>"',
+        );
       return sessions.authenticateRefresh(project, token);
     },
   };

@@ -23,10 +23,15 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.in
   const cleaned = dropEmpty(source);
   const result = schema.safeParse(cleaned);
   if (result.success) return result.data;
-  const missing = result.error.issues.filter((i) => i.code === 'invalid_type' && valueAt(cleaned, i.path) === undefined);
+  const missing = result.error.issues.filter(
+    (i) => i.code === 'invalid_type' && valueAt(cleaned, i.path) === undefined,
+  );
   const fields = result.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
   if (missing.length > 0 && missing.length === result.error.issues.length) {
-    throw new LatchkeyError('missingArguments', `Missing required fields: ${missing.map((i) => i.path.join('.')).join(', ')}`);
+    throw new LatchkeyError(
+      'missingArguments',
+      `Missing required fields: ${missing.map((i) => i.path.join('.')).join(', ')}`,
+    );
   }
   throw new LatchkeyError('invalidRequest', `Invalid request: ${fields}`);
 }

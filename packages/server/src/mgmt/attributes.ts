@@ -1,5 +1,8 @@
 /** Search semantics for custom attributes: every given key must match its value, or any value of a given list. */
-export function matchesAttributes(actual: Record<string, unknown>, wanted: Record<string, unknown> | undefined): boolean {
+export function matchesAttributes(
+  actual: Record<string, unknown>,
+  wanted: Record<string, unknown> | undefined,
+): boolean {
   if (!wanted) return true;
   return Object.entries(wanted).every(([key, value]) => {
     const have = actual[key];

@@ -6,23 +6,34 @@ import type { KeyStore } from '../tokens/keys.ts';
 import { newSecretKey } from '../util.ts';
 import type { ProjectRepo } from './repo.ts';
 
-export type BootstrapResult = { created?: { projectId: string; managementKey: string; credentialsFile: string } };
+export type BootstrapResult = {
+  created?: { projectId: string; managementKey: string; credentialsFile: string };
+};
 
 /**
  * First start: with LATCHKEY_PROJECT_ID / LATCHKEY_MANAGEMENT_KEY set, make sure exactly those exist;
  * otherwise, on an empty store, create a project and a management key and hand them over once.
  */
-export async function bootstrap(config: Config, projects: ProjectRepo, keys: KeyStore): Promise<BootstrapResult> {
+export async function bootstrap(
+  config: Config,
+  projects: ProjectRepo,
+  keys: KeyStore,
+): Promise<BootstrapResult> {
   if (config.bootstrapProjectId) {
     let project = await projects.get(config.bootstrapProjectId);
     if (!project) {
       project = await insertTolerantly(projects, config.bootstrapProjectId);
     }
-    if (config.bootstrapManagementKey && !(await projects.hasManagementKey(project.id, config.bootstrapManagementKey))) {
-      await projects.addManagementKey(project.id, config.bootstrapManagementKey, 'from LATCHKEY_MANAGEMENT_KEY').catch(async (err) => {
-        // Another instance starting at the same moment may have inserted it.
-        if (!(await projects.hasManagementKey(project.id, config.bootstrapManagementKey!))) throw err;
-      });
+    if (
+      config.bootstrapManagementKey &&
+      !(await projects.hasManagementKey(project.id, config.bootstrapManagementKey))
+    ) {
+      await projects
+        .addManagementKey(project.id, config.bootstrapManagementKey, 'from LATCHKEY_MANAGEMENT_KEY')
+        .catch(async (err) => {
+          // Another instance starting at the same moment may have inserted it.
+          if (!(await projects.hasManagementKey(project.id, config.bootstrapManagementKey!))) throw err;
+        });
     }
     await keys.activeKey(project.id, project.settings.signingAlgorithm, tokenLifetimeBound(project));
     return {};
@@ -34,7 +45,11 @@ export async function bootstrap(config: Config, projects: ProjectRepo, keys: Key
   await keys.activeKey(project.id, project.settings.signingAlgorithm, tokenLifetimeBound(project));
   fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const credentialsFile = path.join(config.dataDir, 'credentials.json');
-  fs.writeFileSync(credentialsFile, `${JSON.stringify({ projectId: project.id, managementKey }, null, 2)}\n`, { mode: 0o600 });
+  fs.writeFileSync(
+    credentialsFile,
+    `${JSON.stringify({ projectId: project.id, managementKey }, null, 2)}\n`,
+    { mode: 0o600 },
+  );
   fs.chmodSync(credentialsFile, 0o600);
   return { created: { projectId: project.id, managementKey, credentialsFile } };
 }

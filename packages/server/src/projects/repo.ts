@@ -8,10 +8,20 @@ export function createProjectRepo(db: Db) {
   return {
     async get(id: string): Promise<Project | undefined> {
       const row = await db.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirst();
-      return row && { id: row.id, name: row.name, settings: readSettings(row.settings_json), createdTime: row.created_time };
+      return (
+        row && {
+          id: row.id,
+          name: row.name,
+          settings: readSettings(row.settings_json),
+          createdTime: row.created_time,
+        }
+      );
     },
     async count(): Promise<number> {
-      const row = await db.selectFrom('projects').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const row = await db
+        .selectFrom('projects')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
       return Number(row.n);
     },
     async insert(input: { id?: string; name: string; settings?: ProjectSettings }): Promise<Project> {
@@ -33,13 +43,23 @@ export function createProjectRepo(db: Db) {
       return project;
     },
     async updateSettings(id: string, settings: ProjectSettings): Promise<void> {
-      await db.updateTable('projects').set({ settings_json: JSON.stringify(settings) }).where('id', '=', id).execute();
+      await db
+        .updateTable('projects')
+        .set({ settings_json: JSON.stringify(settings) })
+        .where('id', '=', id)
+        .execute();
     },
     async addManagementKey(projectId: string, cleartext: string, name: string): Promise<string> {
       const id = newId.managementKey();
       await db
         .insertInto('management_keys')
-        .values({ id, project_id: projectId, name, key_hash: sha256Hex(cleartext), created_time: nowSeconds() })
+        .values({
+          id,
+          project_id: projectId,
+          name,
+          key_hash: sha256Hex(cleartext),
+          created_time: nowSeconds(),
+        })
         .execute();
       return id;
     },

@@ -33,9 +33,19 @@ export type SigningAlgorithm = (typeof signingAlgorithms)[number];
 
 export const projectSettingsSchema = z.object({
   /** seconds */
-  sessionTokenExpiration: z.number().int().min(60).max(86_400 * 30).default(600),
+  sessionTokenExpiration: z
+    .number()
+    .int()
+    .min(60)
+    .max(86_400 * 30)
+    .default(600),
   /** seconds */
-  refreshTokenExpiration: z.number().int().min(300).max(86_400 * 365).default(86_400 * 28),
+  refreshTokenExpiration: z
+    .number()
+    .int()
+    .min(300)
+    .max(86_400 * 365)
+    .default(86_400 * 28),
   refreshTokenRotation: z.boolean().default(false),
   signingAlgorithm: z.enum(signingAlgorithms).default('RS256'),
   password: passwordPolicySchema.default(passwordPolicySchema.parse({})),

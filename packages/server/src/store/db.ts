@@ -23,5 +23,10 @@ export function openStore(options: { databaseUrl?: string; dataDir: string }): S
   fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const file = path.join(options.dataDir, 'latchkey.db');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: openNodeSqlite(file) }) });
-  return { db, dialect: 'sqlite', migrationLockFile: path.join(options.dataDir, 'migrate.lock'), close: () => db.destroy() };
+  return {
+    db,
+    dialect: 'sqlite',
+    migrationLockFile: path.join(options.dataDir, 'migrate.lock'),
+    close: () => db.destroy(),
+  };
 }

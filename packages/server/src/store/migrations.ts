@@ -21,7 +21,9 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema
           .createTable('management_keys')
           .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
-          .addColumn('project_id', 'varchar(64)', (c) => c.notNull().references('projects.id').onDelete('cascade'))
+          .addColumn('project_id', 'varchar(64)', (c) =>
+            c.notNull().references('projects.id').onDelete('cascade'),
+          )
           .addColumn('name', 'text', (c) => c.notNull())
           .addColumn('key_hash', 'varchar(128)', (c) => c.notNull().unique())
           .addColumn('created_time', 'bigint', (c) => c.notNull())
@@ -29,7 +31,9 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema
           .createTable('signing_keys')
           .addColumn('kid', 'varchar(64)', (c) => c.primaryKey())
-          .addColumn('project_id', 'varchar(64)', (c) => c.notNull().references('projects.id').onDelete('cascade'))
+          .addColumn('project_id', 'varchar(64)', (c) =>
+            c.notNull().references('projects.id').onDelete('cascade'),
+          )
           .addColumn('alg', 'varchar(16)', (c) => c.notNull())
           .addColumn('private_jwk', 'text', (c) => c.notNull())
           .addColumn('public_jwk', 'text', (c) => c.notNull())
@@ -40,7 +44,9 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('signing_keys_project').on('signing_keys').column('project_id').execute();
         await db.schema
           .createTable('tenants')
-          .addColumn('project_id', 'varchar(64)', (c) => c.notNull().references('projects.id').onDelete('cascade'))
+          .addColumn('project_id', 'varchar(64)', (c) =>
+            c.notNull().references('projects.id').onDelete('cascade'),
+          )
           .addColumn('id', 'varchar(128)', (c) => c.notNull())
           .addColumn('name', 'text', (c) => c.notNull())
           .addColumn('name_lower', 'text', (c) => c.notNull())
@@ -57,7 +63,9 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
         await db.schema
           .createTable('users')
-          .addColumn('project_id', 'varchar(64)', (c) => c.notNull().references('projects.id').onDelete('cascade'))
+          .addColumn('project_id', 'varchar(64)', (c) =>
+            c.notNull().references('projects.id').onDelete('cascade'),
+          )
           .addColumn('id', 'varchar(64)', (c) => c.notNull())
           .addColumn('name', 'text', (c) => c.notNull())
           .addColumn('given_name', 'text', (c) => c.notNull())
@@ -82,7 +90,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
         await db.schema.createIndex('users_email').on('users').columns(['project_id', 'email']).execute();
         await db.schema.createIndex('users_phone').on('users').columns(['project_id', 'phone']).execute();
-        await db.schema.createIndex('users_created').on('users').columns(['project_id', 'created_time']).execute();
+        await db.schema
+          .createIndex('users_created')
+          .on('users')
+          .columns(['project_id', 'created_time'])
+          .execute();
         await db.schema
           .createTable('login_ids')
           .addColumn('project_id', 'varchar(64)', (c) => c.notNull())
@@ -90,11 +102,19 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('user_id', 'varchar(64)', (c) => c.notNull())
           .addColumn('position', 'integer', (c) => c.notNull())
           .addPrimaryKeyConstraint('login_ids_pk', ['project_id', 'login_id'])
-          .addForeignKeyConstraint('login_ids_user', ['project_id', 'user_id'], 'users', ['project_id', 'id'], (c) =>
-            c.onDelete('cascade'),
+          .addForeignKeyConstraint(
+            'login_ids_user',
+            ['project_id', 'user_id'],
+            'users',
+            ['project_id', 'id'],
+            (c) => c.onDelete('cascade'),
           )
           .execute();
-        await db.schema.createIndex('login_ids_user').on('login_ids').columns(['project_id', 'user_id']).execute();
+        await db.schema
+          .createIndex('login_ids_user')
+          .on('login_ids')
+          .columns(['project_id', 'user_id'])
+          .execute();
         await db.schema
           .createTable('user_tenants')
           .addColumn('project_id', 'varchar(64)', (c) => c.notNull())
@@ -102,8 +122,12 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('tenant_id', 'varchar(128)', (c) => c.notNull())
           .addColumn('created_time', 'bigint', (c) => c.notNull())
           .addPrimaryKeyConstraint('user_tenants_pk', ['project_id', 'user_id', 'tenant_id'])
-          .addForeignKeyConstraint('user_tenants_user', ['project_id', 'user_id'], 'users', ['project_id', 'id'], (c) =>
-            c.onDelete('cascade'),
+          .addForeignKeyConstraint(
+            'user_tenants_user',
+            ['project_id', 'user_id'],
+            'users',
+            ['project_id', 'id'],
+            (c) => c.onDelete('cascade'),
           )
           .addForeignKeyConstraint(
             'user_tenants_tenant',
@@ -113,7 +137,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
             (c) => c.onDelete('cascade'),
           )
           .execute();
-        await db.schema.createIndex('user_tenants_tenant').on('user_tenants').columns(['project_id', 'tenant_id']).execute();
+        await db.schema
+          .createIndex('user_tenants_tenant')
+          .on('user_tenants')
+          .columns(['project_id', 'tenant_id'])
+          .execute();
         await db.schema
           .createTable('user_roles')
           .addColumn('project_id', 'varchar(64)', (c) => c.notNull())
@@ -121,8 +149,12 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('tenant_id', 'varchar(128)', (c) => c.notNull())
           .addColumn('role_name', 'text', (c) => c.notNull())
           .addPrimaryKeyConstraint('user_roles_pk', ['project_id', 'user_id', 'tenant_id', 'role_name'])
-          .addForeignKeyConstraint('user_roles_user', ['project_id', 'user_id'], 'users', ['project_id', 'id'], (c) =>
-            c.onDelete('cascade'),
+          .addForeignKeyConstraint(
+            'user_roles_user',
+            ['project_id', 'user_id'],
+            'users',
+            ['project_id', 'id'],
+            (c) => c.onDelete('cascade'),
           )
           .execute();
         await db.schema
@@ -132,7 +164,9 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
         await db.schema
           .createTable('roles')
-          .addColumn('project_id', 'varchar(64)', (c) => c.notNull().references('projects.id').onDelete('cascade'))
+          .addColumn('project_id', 'varchar(64)', (c) =>
+            c.notNull().references('projects.id').onDelete('cascade'),
+          )
           .addColumn('tenant_id', 'varchar(128)', (c) => c.notNull())
           .addColumn('name', 'text', (c) => c.notNull())
           .addColumn('description', 'text', (c) => c.notNull())
@@ -144,7 +178,9 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
         await db.schema
           .createTable('permissions')
-          .addColumn('project_id', 'varchar(64)', (c) => c.notNull().references('projects.id').onDelete('cascade'))
+          .addColumn('project_id', 'varchar(64)', (c) =>
+            c.notNull().references('projects.id').onDelete('cascade'),
+          )
           .addColumn('name', 'text', (c) => c.notNull())
           .addColumn('description', 'text', (c) => c.notNull())
           .addColumn('created_time', 'bigint', (c) => c.notNull())
@@ -167,7 +203,9 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
         await db.schema
           .createTable('login_history')
-          .addColumn('id', autoId, (c) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
+          .addColumn('id', autoId, (c) =>
+            dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+          )
           .addColumn('project_id', 'varchar(64)', (c) => c.notNull())
           .addColumn('user_id', 'varchar(64)', (c) => c.notNull())
           .addColumn('login_time', 'bigint', (c) => c.notNull())

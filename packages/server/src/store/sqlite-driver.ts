@@ -35,7 +35,9 @@ class NodeSqliteStatement implements SqliteStatement {
 /** Adapts Node's built-in `node:sqlite` to Kysely's SqliteDialect: no native addon to build. */
 export function openNodeSqlite(file: string): SqliteDatabase {
   const db = new DatabaseSync(file);
-  db.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;');
+  db.exec(
+    'PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;',
+  );
   const cache = new Map<string, StatementSync>();
   return {
     close: () => db.close(),

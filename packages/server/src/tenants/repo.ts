@@ -57,29 +57,56 @@ const toRow = (t: Tenant) => ({
 export function createTenantRepo() {
   return {
     async get(db: Db, projectId: string, id: string): Promise<Tenant | undefined> {
-      const row = await db.selectFrom('tenants').selectAll().where('project_id', '=', projectId).where('id', '=', id).executeTakeFirst();
+      const row = await db
+        .selectFrom('tenants')
+        .selectAll()
+        .where('project_id', '=', projectId)
+        .where('id', '=', id)
+        .executeTakeFirst();
       return row && fromRow(row);
     },
     async all(db: Db, projectId: string): Promise<Tenant[]> {
-      const rows = await db.selectFrom('tenants').selectAll().where('project_id', '=', projectId).orderBy('created_time').orderBy('id').execute();
+      const rows = await db
+        .selectFrom('tenants')
+        .selectAll()
+        .where('project_id', '=', projectId)
+        .orderBy('created_time')
+        .orderBy('id')
+        .execute();
       return rows.map(fromRow);
     },
     async nameTaken(db: Db, projectId: string, name: string, exceptId?: string): Promise<boolean> {
-      let q = db.selectFrom('tenants').select('id').where('project_id', '=', projectId).where('name_lower', '=', name.toLowerCase());
+      let q = db
+        .selectFrom('tenants')
+        .select('id')
+        .where('project_id', '=', projectId)
+        .where('name_lower', '=', name.toLowerCase());
       if (exceptId) q = q.where('id', '!=', exceptId);
       return (await q.executeTakeFirst()) !== undefined;
     },
     async insert(db: Db, projectId: string, tenant: Omit<Tenant, 'createdTime'>): Promise<Tenant> {
       const full = { ...tenant, createdTime: nowSeconds() };
-      await db.insertInto('tenants').values({ project_id: projectId, ...toRow(full) }).execute();
+      await db
+        .insertInto('tenants')
+        .values({ project_id: projectId, ...toRow(full) })
+        .execute();
       return full;
     },
     async replace(db: Db, projectId: string, tenant: Tenant): Promise<void> {
       const { id, ...rest } = toRow(tenant);
-      await db.updateTable('tenants').set(rest).where('project_id', '=', projectId).where('id', '=', id).execute();
+      await db
+        .updateTable('tenants')
+        .set(rest)
+        .where('project_id', '=', projectId)
+        .where('id', '=', id)
+        .execute();
     },
     async delete(db: Db, projectId: string, id: string): Promise<void> {
-      await db.deleteFrom('user_roles').where('project_id', '=', projectId).where('tenant_id', '=', id).execute();
+      await db
+        .deleteFrom('user_roles')
+        .where('project_id', '=', projectId)
+        .where('tenant_id', '=', id)
+        .execute();
       await db.deleteFrom('roles').where('project_id', '=', projectId).where('tenant_id', '=', id).execute();
       await db.deleteFrom('tenants').where('project_id', '=', projectId).where('id', '=', id).execute();
     },

@@ -5,8 +5,25 @@ import type { KeyStore } from './keys.ts';
 
 /** Claims the server owns; custom claims may not overwrite them. */
 export const RESERVED_CLAIMS = new Set([
-  'sub', 'iss', 'aud', 'iat', 'exp', 'nbf', 'jti', 'drn', 'amr', 'roles', 'permissions', 'tenants', 'dct',
-  'rexp', 'cnf', 'nsec', 'dsub', 'act', 'su',
+  'sub',
+  'iss',
+  'aud',
+  'iat',
+  'exp',
+  'nbf',
+  'jti',
+  'drn',
+  'amr',
+  'roles',
+  'permissions',
+  'tenants',
+  'dct',
+  'rexp',
+  'cnf',
+  'nsec',
+  'dsub',
+  'act',
+  'su',
 ]);
 
 /** Every token a key signed has expired this long after the key stops signing. */
@@ -31,7 +48,11 @@ export async function signToken(
   lifetimeSeconds: number,
   nowSec: number,
 ): Promise<string> {
-  const key = await keys.activeKey(project.id, project.settings.signingAlgorithm, tokenLifetimeBound(project));
+  const key = await keys.activeKey(
+    project.id,
+    project.settings.signingAlgorithm,
+    tokenLifetimeBound(project),
+  );
   return new SignJWT(claims as JWTPayload)
     .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' })
     .setIssuer(issuer)
@@ -63,7 +84,8 @@ export async function verifyToken(
   if (!key) throw new LatchkeyError('invalidToken', 'Token was not signed by this project');
   try {
     const { payload } = await jwtVerify(token, key.key, { algorithms: [key.alg], clockTolerance: 5 });
-    if (!issuedFor(payload.iss, projectId)) throw new LatchkeyError('invalidToken', 'Token was issued for another project');
+    if (!issuedFor(payload.iss, projectId))
+      throw new LatchkeyError('invalidToken', 'Token was issued for another project');
     if (payload.drn !== kind || typeof payload.sub !== 'string') {
       throw new LatchkeyError('invalidToken', `Expected a ${kind === 'DSR' ? 'refresh' : 'session'} token`);
     }

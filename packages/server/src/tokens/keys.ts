@@ -10,7 +10,10 @@ const ACTIVE_KEY_TTL_MS = 30_000;
 const VERIFY_KEY_TTL_MS = 60_000;
 
 async function generate(alg: SigningAlgorithm): Promise<{ privateJwk: JWK; publicJwk: JWK }> {
-  const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true, crv: alg === 'EdDSA' ? 'Ed25519' : undefined });
+  const { privateKey, publicKey } = await generateKeyPair(alg, {
+    extractable: true,
+    crv: alg === 'EdDSA' ? 'Ed25519' : undefined,
+  });
   return { privateJwk: await exportJWK(privateKey), publicJwk: await exportJWK(publicKey) };
 }
 
@@ -61,7 +64,11 @@ export function createKeyStore(db: Db) {
     },
 
     /** `keepPublishedSeconds`: how long a key retired by an algorithm change stays in the JWKS. */
-    async activeKey(projectId: string, alg: SigningAlgorithm, keepPublishedSeconds: number): Promise<SigningKey> {
+    async activeKey(
+      projectId: string,
+      alg: SigningAlgorithm,
+      keepPublishedSeconds: number,
+    ): Promise<SigningKey> {
       const cached = activeCache.get(projectId);
       if (cached && Date.now() - cached.at < ACTIVE_KEY_TTL_MS && cached.key.alg === alg) return cached.key;
       let row = await db
@@ -98,7 +105,9 @@ export function createKeyStore(db: Db) {
         .where('project_id', '=', projectId)
         .orderBy('created_time', 'desc')
         .execute();
-      return rows.filter((r) => r.unpublish_time === null || r.unpublish_time > now).map((r) => JSON.parse(r.public_jwk));
+      return rows
+        .filter((r) => r.unpublish_time === null || r.unpublish_time > now)
+        .map((r) => JSON.parse(r.public_jwk));
     },
 
     async verifyKey(projectId: string, kid: string): Promise<VerifyKey | undefined> {

@@ -32,7 +32,12 @@ export type IssueOptions = {
   reuseRefresh?: { token: string; exp: number };
 };
 
-export type RefreshContext = { project: Project; user: UserRecord; payload: JWTPayload & { sub: string }; token: string };
+export type RefreshContext = {
+  project: Project;
+  user: UserRecord;
+  payload: JWTPayload & { sub: string };
+  token: string;
+};
 
 export function customClaimsOf(payload: JWTPayload): Record<string, unknown> {
   return Object.fromEntries(Object.entries(payload).filter(([k]) => !RESERVED_CLAIMS.has(k)));
@@ -41,7 +46,10 @@ export function customClaimsOf(payload: JWTPayload): Record<string, unknown> {
 export function assertCustomClaims(claims: Record<string, unknown> | undefined): void {
   const reserved = Object.keys(claims ?? {}).filter((k) => RESERVED_CLAIMS.has(k));
   if (reserved.length > 0) {
-    throw new LatchkeyError('invalidArguments', `Custom claims may not set reserved claims: ${reserved.join(', ')}`);
+    throw new LatchkeyError(
+      'invalidArguments',
+      `Custom claims may not set reserved claims: ${reserved.join(', ')}`,
+    );
   }
   if (JSON.stringify(claims ?? {}).length > 8192) {
     throw new LatchkeyError('invalidArguments', 'Custom claims are larger than 8 KiB');
@@ -100,7 +108,14 @@ export function createSessionService(deps: {
           revoked_time: null,
         })
         .execute();
-      refreshJwt = await signToken(keys, project, issuer(project.id), { ...base, drn: 'DSR', jti }, refreshTokenExpiration, now);
+      refreshJwt = await signToken(
+        keys,
+        project,
+        issuer(project.id),
+        { ...base, drn: 'DSR', jti },
+        refreshTokenExpiration,
+        now,
+      );
     }
     // A session never outlives the refresh token that produced it.
     const sessionLifetime = Math.max(1, Math.min(sessionTokenExpiration, refreshExp - now));
@@ -136,8 +151,10 @@ export function createSessionService(deps: {
       .where('project_id', '=', project.id)
       .where('jti', '=', jti)
       .executeTakeFirst();
-    if (!row || row.user_id !== payload.sub) throw new LatchkeyError('invalidToken', 'Refresh token is not recognized');
-    if (row.revoked_time !== null) throw new LatchkeyError('tokenRevoked', 'Refresh token was revoked by logout');
+    if (!row || row.user_id !== payload.sub)
+      throw new LatchkeyError('invalidToken', 'Refresh token is not recognized');
+    if (row.revoked_time !== null)
+      throw new LatchkeyError('tokenRevoked', 'Refresh token was revoked by logout');
     if (row.expires_time <= nowSeconds()) throw new LatchkeyError('invalidToken', 'Refresh token expired');
     const user = await users.load(db, project.id, payload.sub);
     if (!user) throw new LatchkeyError('invalidToken', 'The user of this token no longer exists');
@@ -175,7 +192,10 @@ export function createSessionService(deps: {
       const rotate = project.settings.refreshTokenRotation;
       const options: IssueOptions = {
         amr: Array.isArray(payload.amr) ? (payload.amr as string[]) : [],
-        dct: typeof payload.dct === 'string' && user.tenants.some((t) => t.tenantId === payload.dct) ? payload.dct : undefined,
+        dct:
+          typeof payload.dct === 'string' && user.tenants.some((t) => t.tenantId === payload.dct)
+            ? payload.dct
+            : undefined,
         customClaims: customClaimsOf(payload),
         reuseRefresh: rotate ? undefined : { token, exp: payload.exp ?? 0 },
       };

@@ -4,8 +4,21 @@ import type { UserRecord } from './repo.ts';
 export type NewUserInput = Partial<
   Pick<
     UserRecord,
-    | 'name' | 'givenName' | 'middleName' | 'familyName' | 'email' | 'phone' | 'verifiedEmail' | 'verifiedPhone'
-    | 'picture' | 'status' | 'test' | 'customAttributes' | 'ssoAppIds' | 'roleNames' | 'tenants'
+    | 'name'
+    | 'givenName'
+    | 'middleName'
+    | 'familyName'
+    | 'email'
+    | 'phone'
+    | 'verifiedEmail'
+    | 'verifiedPhone'
+    | 'picture'
+    | 'status'
+    | 'test'
+    | 'customAttributes'
+    | 'ssoAppIds'
+    | 'roleNames'
+    | 'tenants'
   >
 > & { loginIds: string[] };
 

@@ -34,7 +34,12 @@ export type UserRecord = {
 type UserRow = Awaited<ReturnType<typeof selectUsers>>[number];
 
 function selectUsers(db: Db, projectId: string, userIds: string[]) {
-  return db.selectFrom('users').selectAll().where('project_id', '=', projectId).where('id', 'in', userIds).execute();
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where('project_id', '=', projectId)
+    .where('id', 'in', userIds)
+    .execute();
 }
 
 /** Storage of the user aggregate. Writes replace the whole aggregate inside the caller's transaction. */
@@ -53,7 +58,9 @@ export function createUserRepo() {
       db
         .selectFrom('user_tenants')
         .innerJoin('tenants', (j) =>
-          j.onRef('tenants.project_id', '=', 'user_tenants.project_id').onRef('tenants.id', '=', 'user_tenants.tenant_id'),
+          j
+            .onRef('tenants.project_id', '=', 'user_tenants.project_id')
+            .onRef('tenants.id', '=', 'user_tenants.tenant_id'),
         )
         .select(['user_tenants.user_id', 'user_tenants.tenant_id', 'tenants.name'])
         .where('user_tenants.project_id', '=', projectId)
@@ -75,7 +82,9 @@ export function createUserRepo() {
         .map((m) => ({
           tenantId: m.tenant_id,
           tenantName: m.name,
-          roleNames: roles.filter((r) => r.user_id === row.id && r.tenant_id === m.tenant_id).map((r) => r.role_name),
+          roleNames: roles
+            .filter((r) => r.user_id === row.id && r.tenant_id === m.tenant_id)
+            .map((r) => r.role_name),
         }));
       return {
         projectId,
@@ -140,7 +149,12 @@ export function createUserRepo() {
     },
 
     /** Loads for update: on PostgreSQL the row is locked until the transaction ends. */
-    async loadForUpdate(tx: Db, projectId: string, userId: string, lock: boolean): Promise<UserRecord | undefined> {
+    async loadForUpdate(
+      tx: Db,
+      projectId: string,
+      userId: string,
+      lock: boolean,
+    ): Promise<UserRecord | undefined> {
       let q = tx.selectFrom('users').selectAll().where('project_id', '=', projectId).where('id', '=', userId);
       if (lock) q = q.forUpdate();
       const rows = await q.execute();
@@ -156,7 +170,11 @@ export function createUserRepo() {
     },
 
     async loginIdTaken(db: Db, projectId: string, loginId: string, exceptUserId?: string): Promise<boolean> {
-      let q = db.selectFrom('login_ids').select('user_id').where('project_id', '=', projectId).where('login_id', '=', normalizeLoginId(loginId));
+      let q = db
+        .selectFrom('login_ids')
+        .select('user_id')
+        .where('project_id', '=', projectId)
+        .where('login_id', '=', normalizeLoginId(loginId));
       if (exceptUserId) q = q.where('user_id', '!=', exceptUserId);
       return (await q.executeTakeFirst()) !== undefined;
     },
@@ -187,17 +205,44 @@ export function createUserRepo() {
       };
       const p = user.projectId;
       if (isNew) {
-        await tx.insertInto('users').values({ project_id: p, id: user.userId, ...row }).execute();
+        await tx
+          .insertInto('users')
+          .values({ project_id: p, id: user.userId, ...row })
+          .execute();
       } else {
-        await tx.updateTable('users').set(row).where('project_id', '=', p).where('id', '=', user.userId).execute();
-        await tx.deleteFrom('login_ids').where('project_id', '=', p).where('user_id', '=', user.userId).execute();
-        await tx.deleteFrom('user_roles').where('project_id', '=', p).where('user_id', '=', user.userId).execute();
-        await tx.deleteFrom('user_tenants').where('project_id', '=', p).where('user_id', '=', user.userId).execute();
+        await tx
+          .updateTable('users')
+          .set(row)
+          .where('project_id', '=', p)
+          .where('id', '=', user.userId)
+          .execute();
+        await tx
+          .deleteFrom('login_ids')
+          .where('project_id', '=', p)
+          .where('user_id', '=', user.userId)
+          .execute();
+        await tx
+          .deleteFrom('user_roles')
+          .where('project_id', '=', p)
+          .where('user_id', '=', user.userId)
+          .execute();
+        await tx
+          .deleteFrom('user_tenants')
+          .where('project_id', '=', p)
+          .where('user_id', '=', user.userId)
+          .execute();
       }
       if (user.loginIds.length > 0) {
         await tx
           .insertInto('login_ids')
-          .values(user.loginIds.map((login_id, position) => ({ project_id: p, login_id, user_id: user.userId, position })))
+          .values(
+            user.loginIds.map((login_id, position) => ({
+              project_id: p,
+              login_id,
+              user_id: user.userId,
+              position,
+            })),
+          )
           .execute();
       }
       const now = user.modifiedTime;
@@ -205,13 +250,20 @@ export function createUserRepo() {
         await tx
           .insertInto('user_tenants')
           .values(
-            user.tenants.map((t, i) => ({ project_id: p, user_id: user.userId, tenant_id: t.tenantId, created_time: now + i })),
+            user.tenants.map((t, i) => ({
+              project_id: p,
+              user_id: user.userId,
+              tenant_id: t.tenantId,
+              created_time: now + i,
+            })),
           )
           .execute();
       }
       const roleRows = [
         ...user.roleNames.map((role_name) => ({ tenant_id: '', role_name })),
-        ...user.tenants.flatMap((t) => t.roleNames.map((role_name) => ({ tenant_id: t.tenantId, role_name }))),
+        ...user.tenants.flatMap((t) =>
+          t.roleNames.map((role_name) => ({ tenant_id: t.tenantId, role_name })),
+        ),
       ];
       if (roleRows.length > 0) {
         await tx
@@ -231,7 +283,12 @@ export function createUserRepo() {
       const set: { failed_attempts?: number; status?: string } = {};
       if (fields.failedAttempts !== undefined) set.failed_attempts = fields.failedAttempts;
       if (fields.status !== undefined) set.status = fields.status;
-      await db.updateTable('users').set(set).where('project_id', '=', projectId).where('id', '=', userId).execute();
+      await db
+        .updateTable('users')
+        .set(set)
+        .where('project_id', '=', projectId)
+        .where('id', '=', userId)
+        .execute();
     },
 
     /** Atomic, so concurrent wrong guesses all count toward the lockout. */

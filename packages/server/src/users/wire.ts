@@ -14,7 +14,11 @@ export function toWireUser(user: UserRecord) {
     verifiedEmail: user.verifiedEmail,
     verifiedPhone: user.verifiedPhone,
     roleNames: user.roleNames,
-    userTenants: user.tenants.map((t) => ({ tenantId: t.tenantId, tenantName: t.tenantName, roleNames: t.roleNames })),
+    userTenants: user.tenants.map((t) => ({
+      tenantId: t.tenantId,
+      tenantName: t.tenantName,
+      roleNames: t.roleNames,
+    })),
     status: user.status,
     customAttributes: user.customAttributes,
     picture: user.picture,

@@ -10,9 +10,11 @@ import { randomBase62 } from '../../src/util.ts';
 export type StoreKind = 'sqlite' | 'postgres';
 
 /** Stores every integration suite runs on. PostgreSQL is always on in CI; a laptop without it may opt out explicitly. */
-export const STORES: StoreKind[] = process.env.LATCHKEY_TEST_POSTGRES === 'off' ? ['sqlite'] : ['sqlite', 'postgres'];
+export const STORES: StoreKind[] =
+  process.env.LATCHKEY_TEST_POSTGRES === 'off' ? ['sqlite'] : ['sqlite', 'postgres'];
 
-export const POSTGRES_ADMIN_URL = process.env.LATCHKEY_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const POSTGRES_ADMIN_URL =
+  process.env.LATCHKEY_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 export type TestServer = {
   url: string;

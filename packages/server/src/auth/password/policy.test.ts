@@ -10,7 +10,14 @@ test('accepts a password meeting every rule', () => {
 });
 
 test('names each unmet rule', () => {
-  assert.throws(() => checkPasswordPolicy(strict, 'abc'), (e: Error) => /10 characters/.test(e.message) && /uppercase/.test(e.message) && /digit/.test(e.message) && /non-alphanumeric/.test(e.message));
+  assert.throws(
+    () => checkPasswordPolicy(strict, 'abc'),
+    (e: Error) =>
+      /10 characters/.test(e.message) &&
+      /uppercase/.test(e.message) &&
+      /digit/.test(e.message) &&
+      /non-alphanumeric/.test(e.message),
+  );
   assert.throws(() => checkPasswordPolicy(strict, 'ABCDEFGH1!'), /lowercase/);
 });
 

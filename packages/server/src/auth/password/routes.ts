@@ -24,13 +24,20 @@ const signUpBody = z.object({
     .optional(),
   loginOptions,
 });
-const signInBody = z.object({ loginId: z.string().min(1).max(320), password: z.string().min(1).max(1024), loginOptions });
+const signInBody = z.object({
+  loginId: z.string().min(1).max(320),
+  password: z.string().min(1).max(1024),
+  loginOptions,
+});
 const replaceBody = z.object({
   loginId: z.string().min(1).max(320),
   oldPassword: z.string().min(1).max(1024),
   newPassword: z.string().min(1).max(1024),
 });
-const updateBody = z.object({ loginId: z.string().min(1).max(320), newPassword: z.string().min(1).max(1024) });
+const updateBody = z.object({
+  loginId: z.string().min(1).max(320),
+  newPassword: z.string().min(1).max(1024),
+});
 const resetBody = z.object({ loginId: z.string().min(1).max(320) });
 
 export const passwordRoutes: RoutePlugin = (app, { store, users, sessions, auth }) => {
@@ -41,7 +48,12 @@ export const passwordRoutes: RoutePlugin = (app, { store, users, sessions, auth 
     const body = parseInput(signUpBody, req.body);
     const issued = await service.signUp(
       project,
-      { loginId: body.loginId, password: body.password, user: body.user, customClaims: body.loginOptions?.customClaims },
+      {
+        loginId: body.loginId,
+        password: body.password,
+        user: body.user,
+        customClaims: body.loginOptions?.customClaims,
+      },
       { ip: req.ip },
     );
     return sendSession(reply, issued);

@@ -30,7 +30,12 @@ type Client = { ip: string };
 const AMR = ['pwd'];
 
 /** Password sign-up, sign-in, replace and update, written as pipelines of named checks. */
-export function createPasswordService(deps: { db: Db; users: UserRepo; tenants: TenantRepo; sessions: SessionService }) {
+export function createPasswordService(deps: {
+  db: Db;
+  users: UserRepo;
+  tenants: TenantRepo;
+  sessions: SessionService;
+}) {
   const { db, users, tenants, sessions } = deps;
 
   const checkUserCanSignIn = (user: UserRecord) => {
@@ -40,12 +45,19 @@ export function createPasswordService(deps: { db: Db; users: UserRepo; tenants: 
   const checkNotLockedOut = (project: Project, user: UserRecord) => {
     const { lock, lockAttempts } = project.settings.password;
     if (lock && user.failedAttempts >= lockAttempts) {
-      throw new LatchkeyError('userLocked', 'Too many failed sign-in attempts: the password must be reset by an administrator');
+      throw new LatchkeyError(
+        'userLocked',
+        'Too many failed sign-in attempts: the password must be reset by an administrator',
+      );
     }
   };
 
-  async function checkPasswordMatches(project: Project, user: UserRecord | undefined, password: string): Promise<UserRecord> {
-    if (!user || !user.passwordHash) {
+  async function checkPasswordMatches(
+    project: Project,
+    user: UserRecord | undefined,
+    password: string,
+  ): Promise<UserRecord> {
+    if (!user?.passwordHash) {
       await burnVerify(password);
       throw new LatchkeyError('invalidCredentials', 'Invalid signin credentials');
     }
@@ -56,7 +68,10 @@ export function createPasswordService(deps: { db: Db; users: UserRepo; tenants: 
 
   const checkPasswordNotExpired = (project: Project, user: UserRecord) => {
     const { expiration, expirationWeeks } = project.settings.password;
-    const aged = expiration && user.passwordSetTime !== null && user.passwordSetTime + expirationWeeks * 7 * 86_400 < nowSeconds();
+    const aged =
+      expiration &&
+      user.passwordSetTime !== null &&
+      user.passwordSetTime + expirationWeeks * 7 * 86_400 < nowSeconds();
     if (user.passwordState !== 'active' || aged) {
       throw new LatchkeyError('passwordExpired', 'Password expired: replace it to sign in');
     }
@@ -85,7 +100,13 @@ export function createPasswordService(deps: { db: Db; users: UserRepo; tenants: 
     const hash = await hashPassword(password);
     await db
       .updateTable('users')
-      .set({ password_hash: hash, password_state: 'active', password_set_time: nowSeconds(), failed_attempts: 0, modified_time: nowSeconds() })
+      .set({
+        password_hash: hash,
+        password_state: 'active',
+        password_set_time: nowSeconds(),
+        failed_attempts: 0,
+        modified_time: nowSeconds(),
+      })
       .where('project_id', '=', project.id)
       .where('id', '=', user.userId)
       .execute();
@@ -109,7 +130,8 @@ export function createPasswordService(deps: { db: Db; users: UserRepo; tenants: 
           .where('tenant_id', 'in', ['', ...provisioned.map((t) => t.id)])
           .where('is_default', '=', 1)
           .execute();
-        const defaultsIn = (tenantId: string) => defaultRoles.filter((r) => r.tenant_id === tenantId).map((r) => r.name);
+        const defaultsIn = (tenantId: string) =>
+          defaultRoles.filter((r) => r.tenant_id === tenantId).map((r) => r.name);
         const record = newUserRecord(project.id, {
           loginIds: [input.loginId],
           name: input.user?.name ?? input.user?.displayName,
@@ -119,14 +141,23 @@ export function createPasswordService(deps: { db: Db; users: UserRepo; tenants: 
           email,
           phone: input.user?.phone,
           roleNames: defaultsIn(''),
-          tenants: provisioned.map((t) => ({ tenantId: t.id, tenantName: t.name, roleNames: defaultsIn(t.id) })),
+          tenants: provisioned.map((t) => ({
+            tenantId: t.id,
+            tenantName: t.name,
+            roleNames: defaultsIn(t.id),
+          })),
         });
         record.passwordHash = passwordHash;
         record.passwordSetTime = record.createdTime;
         await users.save(tx, record, true);
         return record;
       });
-      await recordLogin(db, { projectId: project.id, userId: user.userId, ip: client.ip, method: 'password' });
+      await recordLogin(db, {
+        projectId: project.id,
+        userId: user.userId,
+        ip: client.ip,
+        method: 'password',
+      });
       return sessions.issue(project, user, { amr: AMR, firstSeen: true, customClaims: input.customClaims });
     },
 
@@ -154,7 +185,11 @@ export function createPasswordService(deps: { db: Db; users: UserRepo; tenants: 
     },
 
     /** Authorized by the user's own refresh token: the login id must be one of that user's. */
-    async update(project: Project, caller: UserRecord, input: { loginId: string; newPassword: string }): Promise<void> {
+    async update(
+      project: Project,
+      caller: UserRecord,
+      input: { loginId: string; newPassword: string },
+    ): Promise<void> {
       if (!caller.loginIds.includes(normalizeLoginId(input.loginId)) && caller.userId !== input.loginId) {
         throw new LatchkeyError('unauthorized', 'The refresh token does not belong to this login id');
       }

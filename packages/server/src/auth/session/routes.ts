@@ -51,7 +51,8 @@ export const sessionRoutes: RoutePlugin = (app, { store, sessions, keys, auth })
   // Authorization header (`Bearer P:<sessionJwt>`) or the body, and the answer is its verified claims.
   app.post('/v1/auth/validate', async (req) => {
     const project = await auth.project(req);
-    const token = parseInput(validateBody, req.body).sessionJwt ?? parseAuthorization(req.headers.authorization)?.jwts[0];
+    const token =
+      parseInput(validateBody, req.body).sessionJwt ?? parseAuthorization(req.headers.authorization)?.jwts[0];
     if (!token) throw new LatchkeyError('missingArguments', 'A session JWT is required');
     const claims = await verifyToken(keys, project.id, token, 'DS');
     return { ...claims, jwt: token };

@@ -11,8 +11,17 @@ const updateBody = z.object({ name, newName: name, description: z.string().max(2
 const deleteBody = z.object({ name });
 
 /** Rewrites every role's permission list (a rename maps old → new, a delete maps old → nothing). */
-async function rewriteRolePermissions(tx: Db, projectId: string, from: string, to: string | undefined): Promise<void> {
-  const roles = await tx.selectFrom('roles').select(['tenant_id', 'name', 'permission_names_json']).where('project_id', '=', projectId).execute();
+async function rewriteRolePermissions(
+  tx: Db,
+  projectId: string,
+  from: string,
+  to: string | undefined,
+): Promise<void> {
+  const roles = await tx
+    .selectFrom('roles')
+    .select(['tenant_id', 'name', 'permission_names_json'])
+    .where('project_id', '=', projectId)
+    .execute();
   for (const role of roles) {
     const names = parseJson<string[]>(role.permission_names_json, []);
     if (!names.includes(from)) continue;
@@ -30,17 +39,27 @@ async function rewriteRolePermissions(tx: Db, projectId: string, from: string, t
 export const permissionRoutes: RoutePlugin = (app, { store, auth }) => {
   const db = store.db;
   const exists = async (conn: Db, projectId: string, permission: string) =>
-    (await conn.selectFrom('permissions').select('name').where('project_id', '=', projectId).where('name', '=', permission).executeTakeFirst()) !==
-    undefined;
+    (await conn
+      .selectFrom('permissions')
+      .select('name')
+      .where('project_id', '=', projectId)
+      .where('name', '=', permission)
+      .executeTakeFirst()) !== undefined;
 
   app.post('/v1/mgmt/permission/create', async (req) => {
     const project = await auth.management(req);
     const body = parseInput(createBody, req.body);
     await db.transaction().execute(async (tx) => {
-      if (await exists(tx, project.id, body.name)) throw new LatchkeyError('permissionExists', `Permission ${body.name} already exists`);
+      if (await exists(tx, project.id, body.name))
+        throw new LatchkeyError('permissionExists', `Permission ${body.name} already exists`);
       await tx
         .insertInto('permissions')
-        .values({ project_id: project.id, name: body.name, description: body.description ?? '', created_time: nowSeconds() })
+        .values({
+          project_id: project.id,
+          name: body.name,
+          description: body.description ?? '',
+          created_time: nowSeconds(),
+        })
         .execute();
     });
     return {};
@@ -50,7 +69,8 @@ export const permissionRoutes: RoutePlugin = (app, { store, auth }) => {
     const project = await auth.management(req);
     const body = parseInput(updateBody, req.body);
     await db.transaction().execute(async (tx) => {
-      if (!(await exists(tx, project.id, body.name))) throw new LatchkeyError('permissionNotFound', `Permission ${body.name} not found`);
+      if (!(await exists(tx, project.id, body.name)))
+        throw new LatchkeyError('permissionNotFound', `Permission ${body.name} not found`);
       if (body.newName !== body.name && (await exists(tx, project.id, body.newName))) {
         throw new LatchkeyError('permissionExists', `Permission ${body.newName} already exists`);
       }
@@ -69,8 +89,13 @@ export const permissionRoutes: RoutePlugin = (app, { store, auth }) => {
     const project = await auth.management(req);
     const body = parseInput(deleteBody, req.body);
     await db.transaction().execute(async (tx) => {
-      if (!(await exists(tx, project.id, body.name))) throw new LatchkeyError('permissionNotFound', `Permission ${body.name} not found`);
-      await tx.deleteFrom('permissions').where('project_id', '=', project.id).where('name', '=', body.name).execute();
+      if (!(await exists(tx, project.id, body.name)))
+        throw new LatchkeyError('permissionNotFound', `Permission ${body.name} not found`);
+      await tx
+        .deleteFrom('permissions')
+        .where('project_id', '=', project.id)
+        .where('name', '=', body.name)
+        .execute();
       await rewriteRolePermissions(tx, project.id, body.name, undefined);
     });
     return {};
@@ -78,7 +103,15 @@ export const permissionRoutes: RoutePlugin = (app, { store, auth }) => {
 
   app.get('/v1/mgmt/permission/all', async (req) => {
     const project = await auth.management(req);
-    const rows = await db.selectFrom('permissions').selectAll().where('project_id', '=', project.id).orderBy('created_time').orderBy('name').execute();
-    return { permissions: rows.map((r) => ({ name: r.name, description: r.description, systemDefault: false })) };
+    const rows = await db
+      .selectFrom('permissions')
+      .selectAll()
+      .where('project_id', '=', project.id)
+      .orderBy('created_time')
+      .orderBy('name')
+      .execute();
+    return {
+      permissions: rows.map((r) => ({ name: r.name, description: r.description, systemDefault: false })),
+    };
   });
 };

@@ -46,14 +46,25 @@ const toWireRole = (r: RoleRow) => ({
 
 async function checkPermissionsExist(tx: Db, projectId: string, names: string[]): Promise<void> {
   if (names.length === 0) return;
-  const found = await tx.selectFrom('permissions').select('name').where('project_id', '=', projectId).where('name', 'in', names).execute();
+  const found = await tx
+    .selectFrom('permissions')
+    .select('name')
+    .where('project_id', '=', projectId)
+    .where('name', 'in', names)
+    .execute();
   const missing = names.filter((n) => !found.some((f) => f.name === n));
-  if (missing.length > 0) throw new LatchkeyError('permissionNotFound', `Unknown permissions: ${missing.join(', ')}`);
+  if (missing.length > 0)
+    throw new LatchkeyError('permissionNotFound', `Unknown permissions: ${missing.join(', ')}`);
 }
 
 async function checkTenantExists(tx: Db, projectId: string, tenantId: string): Promise<void> {
   if (!tenantId) return;
-  const t = await tx.selectFrom('tenants').select('id').where('project_id', '=', projectId).where('id', '=', tenantId).executeTakeFirst();
+  const t = await tx
+    .selectFrom('tenants')
+    .select('id')
+    .where('project_id', '=', projectId)
+    .where('id', '=', tenantId)
+    .executeTakeFirst();
   if (!t) throw new LatchkeyError('tenantNotFound', `Tenant ${tenantId} not found`);
 }
 
@@ -61,7 +72,13 @@ async function checkTenantExists(tx: Db, projectId: string, tenantId: string): P
 export const roleRoutes: RoutePlugin = (app, { store, auth }) => {
   const db = store.db;
   const find = (conn: Db, projectId: string, tenantId: string, roleName: string) =>
-    conn.selectFrom('roles').selectAll().where('project_id', '=', projectId).where('tenant_id', '=', tenantId).where('name', '=', roleName).executeTakeFirst();
+    conn
+      .selectFrom('roles')
+      .selectAll()
+      .where('project_id', '=', projectId)
+      .where('tenant_id', '=', tenantId)
+      .where('name', '=', roleName)
+      .executeTakeFirst();
 
   app.post('/v1/mgmt/role/create', async (req) => {
     const project = await auth.management(req);
@@ -69,7 +86,8 @@ export const roleRoutes: RoutePlugin = (app, { store, auth }) => {
     const tenantId = body.tenantId ?? '';
     await db.transaction().execute(async (tx) => {
       await checkTenantExists(tx, project.id, tenantId);
-      if (await find(tx, project.id, tenantId, body.name)) throw new LatchkeyError('roleExists', `Role ${body.name} already exists`);
+      if (await find(tx, project.id, tenantId, body.name))
+        throw new LatchkeyError('roleExists', `Role ${body.name} already exists`);
       await checkPermissionsExist(tx, project.id, body.permissionNames ?? []);
       await tx
         .insertInto('roles')
@@ -94,7 +112,8 @@ export const roleRoutes: RoutePlugin = (app, { store, auth }) => {
     const body = parseInput(updateBody, req.body);
     const tenantId = body.tenantId ?? '';
     await db.transaction().execute(async (tx) => {
-      if (!(await find(tx, project.id, tenantId, body.name))) throw new LatchkeyError('roleNotFound', `Role ${body.name} not found`);
+      if (!(await find(tx, project.id, tenantId, body.name)))
+        throw new LatchkeyError('roleNotFound', `Role ${body.name} not found`);
       if (body.newName !== body.name && (await find(tx, project.id, tenantId, body.newName))) {
         throw new LatchkeyError('roleExists', `Role ${body.newName} already exists`);
       }
@@ -113,9 +132,23 @@ export const roleRoutes: RoutePlugin = (app, { store, auth }) => {
         .where('name', '=', body.name)
         .execute();
       if (body.newName !== body.name) {
-        let q = tx.updateTable('user_roles').set({ role_name: body.newName }).where('project_id', '=', project.id).where('role_name', '=', body.name);
+        let q = tx
+          .updateTable('user_roles')
+          .set({ role_name: body.newName })
+          .where('project_id', '=', project.id)
+          .where('role_name', '=', body.name);
         // A project role's name is used at project level and in tenants that have no own role of that name.
-        q = tenantId ? q.where('tenant_id', '=', tenantId) : q.where('tenant_id', 'not in', tx.selectFrom('roles').select('tenant_id').where('project_id', '=', project.id).where('name', '=', body.name));
+        q = tenantId
+          ? q.where('tenant_id', '=', tenantId)
+          : q.where(
+              'tenant_id',
+              'not in',
+              tx
+                .selectFrom('roles')
+                .select('tenant_id')
+                .where('project_id', '=', project.id)
+                .where('name', '=', body.name),
+            );
         await q.execute();
       }
     });
@@ -127,10 +160,29 @@ export const roleRoutes: RoutePlugin = (app, { store, auth }) => {
     const body = parseInput(deleteBody, req.body);
     const tenantId = body.tenantId ?? '';
     await db.transaction().execute(async (tx) => {
-      if (!(await find(tx, project.id, tenantId, body.name))) throw new LatchkeyError('roleNotFound', `Role ${body.name} not found`);
-      await tx.deleteFrom('roles').where('project_id', '=', project.id).where('tenant_id', '=', tenantId).where('name', '=', body.name).execute();
-      let q = tx.deleteFrom('user_roles').where('project_id', '=', project.id).where('role_name', '=', body.name);
-      q = tenantId ? q.where('tenant_id', '=', tenantId) : q.where('tenant_id', 'not in', tx.selectFrom('roles').select('tenant_id').where('project_id', '=', project.id).where('name', '=', body.name));
+      if (!(await find(tx, project.id, tenantId, body.name)))
+        throw new LatchkeyError('roleNotFound', `Role ${body.name} not found`);
+      await tx
+        .deleteFrom('roles')
+        .where('project_id', '=', project.id)
+        .where('tenant_id', '=', tenantId)
+        .where('name', '=', body.name)
+        .execute();
+      let q = tx
+        .deleteFrom('user_roles')
+        .where('project_id', '=', project.id)
+        .where('role_name', '=', body.name);
+      q = tenantId
+        ? q.where('tenant_id', '=', tenantId)
+        : q.where(
+            'tenant_id',
+            'not in',
+            tx
+              .selectFrom('roles')
+              .select('tenant_id')
+              .where('project_id', '=', project.id)
+              .where('name', '=', body.name),
+          );
       await q.execute();
     });
     return {};
@@ -138,18 +190,33 @@ export const roleRoutes: RoutePlugin = (app, { store, auth }) => {
 
   app.get('/v1/mgmt/role/all', async (req) => {
     const project = await auth.management(req);
-    const rows = await db.selectFrom('roles').selectAll().where('project_id', '=', project.id).orderBy('created_time').orderBy('name').execute();
+    const rows = await db
+      .selectFrom('roles')
+      .selectAll()
+      .where('project_id', '=', project.id)
+      .orderBy('created_time')
+      .orderBy('name')
+      .execute();
     return { roles: rows.map(toWireRole) };
   });
 
   app.post('/v1/mgmt/role/search', async (req) => {
     const project = await auth.management(req);
     const body = parseInput(searchBody, req.body);
-    const rows = await db.selectFrom('roles').selectAll().where('project_id', '=', project.id).orderBy('created_time').orderBy('name').execute();
+    const rows = await db
+      .selectFrom('roles')
+      .selectAll()
+      .where('project_id', '=', project.id)
+      .orderBy('created_time')
+      .orderBy('name')
+      .execute();
     const like = body.roleNameLike?.toLowerCase();
     const found = rows.filter((r) => {
       const permissions = parseJson<string[]>(r.permission_names_json, []);
-      const tenantMatch = !body.tenantIds?.length || body.tenantIds.includes(r.tenant_id) || (body.includeProjectRoles === true && r.tenant_id === '');
+      const tenantMatch =
+        !body.tenantIds?.length ||
+        body.tenantIds.includes(r.tenant_id) ||
+        (body.includeProjectRoles === true && r.tenant_id === '');
       return (
         tenantMatch &&
         (!body.roleNames?.length || body.roleNames.includes(r.name)) &&

@@ -2,7 +2,12 @@ import { z } from 'zod';
 import { LatchkeyError } from '../../errors.ts';
 import type { RoutePlugin } from '../../http/app.ts';
 import { parseInput } from '../../http/validate.ts';
-import { type PasswordPolicy, passwordPolicyChangeSchema, projectSettingsSchema, signingAlgorithms } from '../../projects/settings.ts';
+import {
+  type PasswordPolicy,
+  passwordPolicyChangeSchema,
+  projectSettingsSchema,
+  signingAlgorithms,
+} from '../../projects/settings.ts';
 
 /**
  * Descope's password-settings shape. The Go SDK spells it `nonAlphanumeric`, the Node SDK `nonAlphaNumeric`:
@@ -27,8 +32,18 @@ const wirePasswordSettings = (policy: PasswordPolicy) => ({
 
 /** Latchkey's own project settings (session lifetimes, rotation, signing algorithm): not part of the Descope API. */
 const projectSettingsBody = z.object({
-  sessionTokenExpiration: z.number().int().min(60).max(86_400 * 30).optional(),
-  refreshTokenExpiration: z.number().int().min(300).max(86_400 * 365).optional(),
+  sessionTokenExpiration: z
+    .number()
+    .int()
+    .min(60)
+    .max(86_400 * 30)
+    .optional(),
+  refreshTokenExpiration: z
+    .number()
+    .int()
+    .min(300)
+    .max(86_400 * 365)
+    .optional(),
   refreshTokenRotation: z.boolean().optional(),
   signingAlgorithm: z.enum(signingAlgorithms).optional(),
 });
@@ -42,15 +57,29 @@ export const settingsRoutes: RoutePlugin = (app, { projects, auth }) => {
   app.post('/v1/mgmt/password/settings', async (req) => {
     const project = await auth.management(req);
     const body = parseInput(passwordSettingsBody, req.body);
-    const { enabled: _enabled, nonAlphaNumeric, reuse, reuseAmount: _reuseAmount, tenantId, ...changes } = body;
-    if (tenantId) throw new LatchkeyError('invalidArguments', 'Password settings are per project; per-tenant settings are not supported');
+    const {
+      enabled: _enabled,
+      nonAlphaNumeric,
+      reuse,
+      reuseAmount: _reuseAmount,
+      tenantId,
+      ...changes
+    } = body;
+    if (tenantId)
+      throw new LatchkeyError(
+        'invalidArguments',
+        'Password settings are per project; per-tenant settings are not supported',
+      );
     if (reuse) throw new LatchkeyError('invalidArguments', 'Password reuse prevention is not supported yet');
     // Answers carry both spellings, so a read-modify-write from either SDK sends both: the one that differs
     // from the stored value is the change.
     const stored = project.settings.password.nonAlphanumeric;
     const sent = [changes.nonAlphanumeric, nonAlphaNumeric].filter((v) => v !== undefined);
     if (sent.length > 0) changes.nonAlphanumeric = sent.some((v) => v !== stored) ? !stored : stored;
-    const settings = projectSettingsSchema.parse({ ...project.settings, password: { ...project.settings.password, ...changes } });
+    const settings = projectSettingsSchema.parse({
+      ...project.settings,
+      password: { ...project.settings.password, ...changes },
+    });
     await projects.updateSettings(project.id, settings);
     auth.invalidateProject(project.id);
     return {};

@@ -9,7 +9,10 @@ import { matchesAttributes } from '../attributes.ts';
 const attributes = z.record(z.string(), z.unknown());
 const tenantFields = {
   name: z.string().min(1).max(256),
-  selfProvisioningDomains: z.array(z.string().regex(/^[a-zA-Z0-9.-]+\.[a-zA-Z]{2,}$/, 'must be a domain name')).max(100).optional(),
+  selfProvisioningDomains: z
+    .array(z.string().regex(/^[a-zA-Z0-9.-]+\.[a-zA-Z]{2,}$/, 'must be a domain name'))
+    .max(100)
+    .optional(),
   customAttributes: attributes.optional(),
   enforceSSO: z.boolean().optional(),
   enforceSSOExclusions: z.array(z.string()).optional(),
@@ -18,7 +21,10 @@ const tenantFields = {
 };
 const createBody = z.object({
   ...tenantFields,
-  id: z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/, 'may hold letters, digits, "_", "-" and "." (up to 128)').optional(),
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,128}$/, 'may hold letters, digits, "_", "-" and "." (up to 128)')
+    .optional(),
   parent: z.string().optional(),
 });
 const updateBody = z.object({ ...tenantFields, id: z.string().min(1) });
@@ -66,7 +72,8 @@ export const tenantRoutes: RoutePlugin = (app, { store, auth }) => {
     const body = parseInput(createBody, req.body);
     return db.transaction().execute(async (tx) => {
       const id = body.id ?? newId.tenant();
-      if (await tenants.get(tx, project.id, id)) throw new LatchkeyError('tenantExists', `Tenant id ${id} is taken`);
+      if (await tenants.get(tx, project.id, id))
+        throw new LatchkeyError('tenantExists', `Tenant id ${id} is taken`);
       if (await tenants.nameTaken(tx, project.id, body.name)) {
         throw new LatchkeyError('tenantExists', `A tenant named "${body.name}" already exists`);
       }
@@ -134,8 +141,16 @@ export const tenantRoutes: RoutePlugin = (app, { store, auth }) => {
           );
         const doomed = (await onlyHere.execute()).map((r) => r.user_id);
         if (doomed.length > 0) {
-          await tx.deleteFrom('refresh_tokens').where('project_id', '=', project.id).where('user_id', 'in', doomed).execute();
-          await tx.deleteFrom('users').where('project_id', '=', project.id).where('id', 'in', doomed).execute();
+          await tx
+            .deleteFrom('refresh_tokens')
+            .where('project_id', '=', project.id)
+            .where('user_id', 'in', doomed)
+            .execute();
+          await tx
+            .deleteFrom('users')
+            .where('project_id', '=', project.id)
+            .where('id', 'in', doomed)
+            .execute();
         }
       }
       await tenants.delete(tx, project.id, body.id);
@@ -159,7 +174,9 @@ export const tenantRoutes: RoutePlugin = (app, { store, auth }) => {
     const body = parseInput(searchBody, req.body);
     const ids = body.tenantIds ?? body.ids;
     const names = (body.tenantNames ?? body.names)?.map((n) => n.toLowerCase());
-    const domains = (body.tenantSelfProvisioningDomains ?? body.selfProvisioningDomains)?.map((d) => d.toLowerCase());
+    const domains = (body.tenantSelfProvisioningDomains ?? body.selfProvisioningDomains)?.map((d) =>
+      d.toLowerCase(),
+    );
     const found = (await tenants.all(db, project.id)).filter(
       (t) =>
         (!ids?.length || ids.includes(t.id)) &&

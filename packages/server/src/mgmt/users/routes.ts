@@ -11,8 +11,18 @@ const identify = z.object({ loginId: z.string().optional(), userId: z.string().o
 const byLoginId = z.object({ loginId });
 const statusBody = z.object({ loginId, status: z.enum(['enabled', 'disabled']) });
 const loginIdBody = z.object({ loginId, newLoginId: loginId.optional() });
-const emailBody = z.object({ loginId, email: z.email().optional(), verified: z.boolean().optional(), failOnConflict: z.boolean().optional() });
-const phoneBody = z.object({ loginId, phone: phone.optional(), verified: z.boolean().optional(), failOnConflict: z.boolean().optional() });
+const emailBody = z.object({
+  loginId,
+  email: z.email().optional(),
+  verified: z.boolean().optional(),
+  failOnConflict: z.boolean().optional(),
+});
+const phoneBody = z.object({
+  loginId,
+  phone: phone.optional(),
+  verified: z.boolean().optional(),
+  failOnConflict: z.boolean().optional(),
+});
 const nameBody = z.object({
   loginId,
   name: z.string().max(512).optional(),
@@ -27,8 +37,16 @@ const attributeBody = z.object({
   attributeKey: z.string().min(1).max(128),
   attributeValue: customAttributes.valueType.optional(),
 });
-const rolesBody = z.object({ loginId, roleNames: z.array(z.string().min(1)).max(1000), tenantId: z.string().optional() });
-const tenantBody = z.object({ loginId, tenantId: z.string().min(1), roleNames: z.array(z.string().min(1)).optional() });
+const rolesBody = z.object({
+  loginId,
+  roleNames: z.array(z.string().min(1)).max(1000),
+  tenantId: z.string().optional(),
+});
+const tenantBody = z.object({
+  loginId,
+  tenantId: z.string().min(1),
+  roleNames: z.array(z.string().min(1)).optional(),
+});
 const passwordBody = z.object({ loginId, password: z.string().min(1).max(1024) });
 const batchBody = z.object({ users: z.array(userWriteBody).min(1).max(1000) });
 const historyBody = z.array(z.string().min(1)).max(1000);
@@ -100,7 +118,11 @@ export const userRoutes: RoutePlugin = (app, { store, users, sessions, auth }) =
   }
   app.post('/v2/mgmt/user/search/test', async (req) => {
     const project = await auth.management(req);
-    return searchUsers(db, users, project.id, { ...parseInput(searchBody, req.body), testUsersOnly: true, withTestUser: true });
+    return searchUsers(db, users, project.id, {
+      ...parseInput(searchBody, req.body),
+      testUsersOnly: true,
+      withTestUser: true,
+    });
   });
 
   app.post('/v1/mgmt/user/update/status', async (req) => {
@@ -118,13 +140,31 @@ export const userRoutes: RoutePlugin = (app, { store, users, sessions, auth }) =
   app.post('/v1/mgmt/user/update/email', async (req) => {
     const project = await auth.management(req);
     const b = parseInput(emailBody, req.body);
-    return { user: await service.updateContact(project, b.loginId, 'email', b.email, b.verified ?? true, b.failOnConflict ?? false) };
+    return {
+      user: await service.updateContact(
+        project,
+        b.loginId,
+        'email',
+        b.email,
+        b.verified ?? true,
+        b.failOnConflict ?? false,
+      ),
+    };
   });
 
   app.post('/v1/mgmt/user/update/phone', async (req) => {
     const project = await auth.management(req);
     const b = parseInput(phoneBody, req.body);
-    return { user: await service.updateContact(project, b.loginId, 'phone', b.phone, b.verified ?? true, b.failOnConflict ?? false) };
+    return {
+      user: await service.updateContact(
+        project,
+        b.loginId,
+        'phone',
+        b.phone,
+        b.verified ?? true,
+        b.failOnConflict ?? false,
+      ),
+    };
   });
 
   // Ruby sends `name`, Node and Go `displayName`; only the fields sent change.
@@ -148,7 +188,9 @@ export const userRoutes: RoutePlugin = (app, { store, users, sessions, auth }) =
   app.post('/v1/mgmt/user/update/customAttribute', async (req) => {
     const project = await auth.management(req);
     const b = parseInput(attributeBody, req.body);
-    return { user: await service.updateCustomAttribute(project, b.loginId, b.attributeKey, b.attributeValue) };
+    return {
+      user: await service.updateCustomAttribute(project, b.loginId, b.attributeKey, b.attributeValue),
+    };
   });
 
   const roleRoute = (path: string, mode: 'set' | 'add' | 'remove') =>

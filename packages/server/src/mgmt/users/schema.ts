@@ -1,10 +1,19 @@
 import { z } from 'zod';
 
 export const loginId = z.string().min(1).max(320);
-export const phone = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number such as +14155550100');
-const attributeValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.union([z.string(), z.number()]))]);
+export const phone = z
+  .string()
+  .regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number such as +14155550100');
+const attributeValue = z.union([
+  z.string(),
+  z.number(),
+  z.boolean(),
+  z.array(z.union([z.string(), z.number()])),
+]);
 export const customAttributes = z.record(z.string().min(1).max(128), attributeValue);
-export const userTenants = z.array(z.object({ tenantId: z.string().min(1), roleNames: z.array(z.string().min(1)).optional() }));
+export const userTenants = z.array(
+  z.object({ tenantId: z.string().min(1), roleNames: z.array(z.string().min(1)).optional() }),
+);
 
 /**
  * User write fields (reference §3.2.1). Synonyms from the three SDKs are accepted:
@@ -39,7 +48,10 @@ export const userWriteFields = {
 export const userWriteBody = z.object(userWriteFields);
 export type UserWrite = z.infer<typeof userWriteBody>;
 
-export const patchBody = z.object({ ...userWriteFields }).partial().extend({ loginId });
+export const patchBody = z
+  .object({ ...userWriteFields })
+  .partial()
+  .extend({ loginId });
 export type UserPatch = z.infer<typeof patchBody>;
 
 export const searchBody = z.object({
@@ -63,8 +75,12 @@ export const searchBody = z.object({
   toCreatedTime: z.number().int().min(0).optional(),
   fromModifiedTime: z.number().int().min(0).optional(),
   toModifiedTime: z.number().int().min(0).optional(),
-  tenantRoleIds: z.record(z.string(), z.object({ values: z.array(z.string()).optional(), and: z.boolean().optional() })).optional(),
-  tenantRoleNames: z.record(z.string(), z.object({ values: z.array(z.string()).optional(), and: z.boolean().optional() })).optional(),
+  tenantRoleIds: z
+    .record(z.string(), z.object({ values: z.array(z.string()).optional(), and: z.boolean().optional() }))
+    .optional(),
+  tenantRoleNames: z
+    .record(z.string(), z.object({ values: z.array(z.string()).optional(), and: z.boolean().optional() }))
+    .optional(),
   verifiedEmail: z.boolean().optional(),
   verifiedPhone: z.boolean().optional(),
 });

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
-import { normalizeLoginId } from '../../util.ts';
 import type { Db } from '../../store/db.ts';
 import type { UserRecord, UserRepo } from '../../users/repo.ts';
 import { toWireUser } from '../../users/wire.ts';
+import { normalizeLoginId } from '../../util.ts';
 import { matchesAttributes } from '../attributes.ts';
 import type { UserSearch } from './schema.ts';
 
@@ -47,13 +47,37 @@ export async function searchUsers(db: Db, users: UserRepo, projectId: string, s:
   if (s.toModifiedTime) q = q.where('modified_time', '<=', Math.ceil(s.toModifiedTime / 1000));
   const loginIds = [...(s.loginIds ?? []), ...(s.loginId ? [s.loginId] : [])].map(normalizeLoginId);
   if (loginIds.length) {
-    q = q.where('id', 'in', db.selectFrom('login_ids').select('user_id').where('project_id', '=', projectId).where('login_id', 'in', loginIds));
+    q = q.where(
+      'id',
+      'in',
+      db
+        .selectFrom('login_ids')
+        .select('user_id')
+        .where('project_id', '=', projectId)
+        .where('login_id', 'in', loginIds),
+    );
   }
   if (s.tenantIds?.length) {
-    q = q.where('id', 'in', db.selectFrom('user_tenants').select('user_id').where('project_id', '=', projectId).where('tenant_id', 'in', s.tenantIds));
+    q = q.where(
+      'id',
+      'in',
+      db
+        .selectFrom('user_tenants')
+        .select('user_id')
+        .where('project_id', '=', projectId)
+        .where('tenant_id', 'in', s.tenantIds),
+    );
   }
   if (s.roleNames?.length) {
-    q = q.where('id', 'in', db.selectFrom('user_roles').select('user_id').where('project_id', '=', projectId).where('role_name', 'in', s.roleNames));
+    q = q.where(
+      'id',
+      'in',
+      db
+        .selectFrom('user_roles')
+        .select('user_id')
+        .where('project_id', '=', projectId)
+        .where('role_name', 'in', s.roleNames),
+    );
   }
 
   if (s.text) {
@@ -62,7 +86,15 @@ export async function searchUsers(db: Db, users: UserRepo, projectId: string, s:
     q = q.where((eb) =>
       eb.or([
         ...['id', 'name', 'given_name', 'middle_name', 'family_name', 'email', 'phone'].map(like),
-        eb('id', 'in', db.selectFrom('login_ids').select('user_id').where('project_id', '=', projectId).where(like('login_id'))),
+        eb(
+          'id',
+          'in',
+          db
+            .selectFrom('login_ids')
+            .select('user_id')
+            .where('project_id', '=', projectId)
+            .where(like('login_id')),
+        ),
       ]),
     );
   }
@@ -70,7 +102,15 @@ export async function searchUsers(db: Db, users: UserRepo, projectId: string, s:
   for (const [tenantId, filter] of Object.entries(s.tenantRoleNames ?? s.tenantRoleIds ?? {})) {
     const values = filter.values ?? [];
     if (values.length === 0) {
-      q = q.where('id', 'in', db.selectFrom('user_tenants').select('user_id').where('project_id', '=', projectId).where('tenant_id', '=', tenantId));
+      q = q.where(
+        'id',
+        'in',
+        db
+          .selectFrom('user_tenants')
+          .select('user_id')
+          .where('project_id', '=', projectId)
+          .where('tenant_id', '=', tenantId),
+      );
       continue;
     }
     let holders = db
@@ -80,7 +120,8 @@ export async function searchUsers(db: Db, users: UserRepo, projectId: string, s:
       .where('tenant_id', '=', tenantId)
       .where('role_name', 'in', values)
       .groupBy('user_id');
-    if (filter.and) holders = holders.having((eb) => eb.fn.count('role_name').distinct(), '=', new Set(values).size);
+    if (filter.and)
+      holders = holders.having((eb) => eb.fn.count('role_name').distinct(), '=', new Set(values).size);
     q = q.where('id', 'in', holders);
   }
 
@@ -98,7 +139,11 @@ export async function searchUsers(db: Db, users: UserRepo, projectId: string, s:
       q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
       ordered.limit(limit).offset(offset).execute(),
     ]);
-    const loaded = await users.loadMany(db, projectId, page.map((r) => r.id));
+    const loaded = await users.loadMany(
+      db,
+      projectId,
+      page.map((r) => r.id),
+    );
     return { users: loaded.map(toWireUser), total: Number(countRow.n) };
   }
   const ids = (await ordered.execute()).map((r) => r.id);

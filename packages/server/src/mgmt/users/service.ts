@@ -23,12 +23,23 @@ export function createUserService(deps: Deps) {
   }
 
   /** Roles must exist: project roles at project level; a tenant's own role or a project role inside a tenant. */
-  async function checkAssignments(conn: Db, projectId: string, roleNames: string[], tenants: { tenantId: string; roleNames: string[] }[]) {
+  async function checkAssignments(
+    conn: Db,
+    projectId: string,
+    roleNames: string[],
+    tenants: { tenantId: string; roleNames: string[] }[],
+  ) {
     const tenantIds = unique(tenants.map((t) => t.tenantId));
     if (tenantIds.length > 0) {
-      const found = await conn.selectFrom('tenants').select(['id', 'name']).where('project_id', '=', projectId).where('id', 'in', tenantIds).execute();
+      const found = await conn
+        .selectFrom('tenants')
+        .select(['id', 'name'])
+        .where('project_id', '=', projectId)
+        .where('id', 'in', tenantIds)
+        .execute();
       const missing = tenantIds.filter((id) => !found.some((f) => f.id === id));
-      if (missing.length > 0) throw new LatchkeyError('tenantNotFound', `Unknown tenants: ${missing.join(', ')}`);
+      if (missing.length > 0)
+        throw new LatchkeyError('tenantNotFound', `Unknown tenants: ${missing.join(', ')}`);
     }
     const wanted = unique([...roleNames, ...tenants.flatMap((t) => t.roleNames)]);
     if (wanted.length === 0) return;
@@ -42,24 +53,42 @@ export function createUserService(deps: Deps) {
       roles.some((r) => r.name === name && (r.tenant_id === '' || r.tenant_id === tenantId));
     const missing = [
       ...roleNames.filter((r) => !roles.some((x) => x.name === r && x.tenant_id === '')),
-      ...tenants.flatMap((t) => t.roleNames.filter((r) => !has(t.tenantId, r)).map((r) => `${r} (tenant ${t.tenantId})`)),
+      ...tenants.flatMap((t) =>
+        t.roleNames.filter((r) => !has(t.tenantId, r)).map((r) => `${r} (tenant ${t.tenantId})`),
+      ),
     ];
-    if (missing.length > 0) throw new LatchkeyError('roleNotFound', `Unknown roles: ${unique(missing).join(', ')}`);
+    if (missing.length > 0)
+      throw new LatchkeyError('roleNotFound', `Unknown roles: ${unique(missing).join(', ')}`);
   }
 
-  async function tenantRecords(conn: Db, projectId: string, input: UserWrite['userTenants']): Promise<UserTenantRecord[]> {
+  async function tenantRecords(
+    conn: Db,
+    projectId: string,
+    input: UserWrite['userTenants'],
+  ): Promise<UserTenantRecord[]> {
     const merged = new Map<string, string[]>();
-    for (const t of input ?? []) merged.set(t.tenantId, unique([...(merged.get(t.tenantId) ?? []), ...(t.roleNames ?? [])]));
+    for (const t of input ?? [])
+      merged.set(t.tenantId, unique([...(merged.get(t.tenantId) ?? []), ...(t.roleNames ?? [])]));
     const list = [...merged].map(([tenantId, roleNames]) => ({ tenantId, roleNames }));
     await checkAssignments(conn, projectId, [], list);
     if (list.length === 0) return [];
-    const names = await conn.selectFrom('tenants').select(['id', 'name']).where('project_id', '=', projectId).where('id', 'in', list.map((t) => t.tenantId)).execute();
+    const names = await conn
+      .selectFrom('tenants')
+      .select(['id', 'name'])
+      .where('project_id', '=', projectId)
+      .where(
+        'id',
+        'in',
+        list.map((t) => t.tenantId),
+      )
+      .execute();
     return list.map((t) => ({ ...t, tenantName: names.find((n) => n.id === t.tenantId)?.name ?? '' }));
   }
 
   async function checkLoginIdsFree(conn: Db, projectId: string, loginIds: string[], userId?: string) {
     for (const id of loginIds) {
-      if (await users.loginIdTaken(conn, projectId, id, userId)) throw new LatchkeyError('loginIdInUse', `Login ID ${id} is already in use`);
+      if (await users.loginIdTaken(conn, projectId, id, userId))
+        throw new LatchkeyError('loginIdInUse', `Login ID ${id} is already in use`);
     }
   }
 
@@ -81,7 +110,10 @@ export function createUserService(deps: Deps) {
 
   async function passwordFields(project: Project, input: Partial<UserWrite>) {
     if (input.hashedPassword) {
-      throw new LatchkeyError('invalidArguments', 'Importing hashed passwords is not supported yet; send "password" instead');
+      throw new LatchkeyError(
+        'invalidArguments',
+        'Importing hashed passwords is not supported yet; send "password" instead',
+      );
     }
     if (!input.password) return undefined;
     checkPasswordPolicy(project.settings.password, input.password);
@@ -95,7 +127,11 @@ export function createUserService(deps: Deps) {
     return toWireUser(user);
   }
 
-  async function mutate(project: Project, loginIdOrUserId: string, change: (user: UserRecord, tx: Db) => Promise<void> | void): Promise<WireUser> {
+  async function mutate(
+    project: Project,
+    loginIdOrUserId: string,
+    change: (user: UserRecord, tx: Db) => Promise<void> | void,
+  ): Promise<WireUser> {
     return db.transaction().execute(async (tx) => {
       const userId = await resolve(tx, project.id, loginIdOrUserId);
       const user = await users.loadForUpdate(tx, project.id, userId, deps.dialect === 'postgres');
@@ -109,11 +145,18 @@ export function createUserService(deps: Deps) {
 
   async function create(project: Project, input: UserWrite, options: { test: boolean }): Promise<WireUser> {
     if (input.invite) {
-      throw new LatchkeyError('invalidArguments', 'Invitations need message delivery, which is not configured on this server yet');
+      throw new LatchkeyError(
+        'invalidArguments',
+        'Invitations need message delivery, which is not configured on this server yet',
+      );
     }
     const password = await passwordFields(project, input);
     return db.transaction().execute(async (tx) => {
-      const loginIds = unique([input.loginId, ...(input.additionalLoginIds ?? input.additionalIdentifiers ?? [])].map(normalizeLoginId));
+      const loginIds = unique(
+        [input.loginId, ...(input.additionalLoginIds ?? input.additionalIdentifiers ?? [])].map(
+          normalizeLoginId,
+        ),
+      );
       await checkLoginIdsFree(tx, project.id, loginIds);
       const roleNames = unique(input.roleNames ?? []);
       await checkAssignments(tx, project.id, roleNames, []);
@@ -144,7 +187,10 @@ export function createUserService(deps: Deps) {
           createdUsers.push(await create(project, input, { test: input.test === true }));
         } catch (err) {
           if (!(err instanceof LatchkeyError)) throw err;
-          failedUsers.push({ failure: err.message, user: { loginIds: [input.loginId], email: input.email ?? '' } });
+          failedUsers.push({
+            failure: err.message,
+            user: { loginIds: [input.loginId], email: input.email ?? '' },
+          });
         }
       }
       return { createdUsers, failedUsers, additionalErrors: {} };
@@ -209,14 +255,26 @@ export function createUserService(deps: Deps) {
       await db.transaction().execute(async (tx) => {
         const userId = await resolve(tx, project.id, loginIdOrUserId);
         await users.delete(tx, project.id, userId);
-        await tx.deleteFrom('refresh_tokens').where('project_id', '=', project.id).where('user_id', '=', userId).execute();
+        await tx
+          .deleteFrom('refresh_tokens')
+          .where('project_id', '=', project.id)
+          .where('user_id', '=', userId)
+          .execute();
       });
     },
 
     async deleteAllTestUsers(project: Project): Promise<void> {
       await db.transaction().execute(async (tx) => {
-        const ids = tx.selectFrom('users').select('id').where('project_id', '=', project.id).where('test', '=', 1);
-        await tx.deleteFrom('refresh_tokens').where('project_id', '=', project.id).where('user_id', 'in', ids).execute();
+        const ids = tx
+          .selectFrom('users')
+          .select('id')
+          .where('project_id', '=', project.id)
+          .where('test', '=', 1);
+        await tx
+          .deleteFrom('refresh_tokens')
+          .where('project_id', '=', project.id)
+          .where('user_id', 'in', ids)
+          .execute();
         await tx.deleteFrom('users').where('project_id', '=', project.id).where('test', '=', 1).execute();
       });
     },
@@ -233,7 +291,11 @@ export function createUserService(deps: Deps) {
       await deps.sessions.revokeAll(project.id, userId);
     },
 
-    async setStatus(project: Project, loginIdOrUserId: string, status: 'enabled' | 'disabled'): Promise<WireUser> {
+    async setStatus(
+      project: Project,
+      loginIdOrUserId: string,
+      status: 'enabled' | 'disabled',
+    ): Promise<WireUser> {
       const user = await mutate(project, loginIdOrUserId, (u) => {
         u.status = status;
         // Enabling also lifts a password lockout.
@@ -258,11 +320,25 @@ export function createUserService(deps: Deps) {
     },
 
     /** Sets (or, when empty, removes) the email or phone; `failOnConflict` refuses one another user already has. */
-    updateContact(project: Project, loginId: string, kind: 'email' | 'phone', value: string | undefined, verified: boolean, failOnConflict: boolean) {
+    updateContact(
+      project: Project,
+      loginId: string,
+      kind: 'email' | 'phone',
+      value: string | undefined,
+      verified: boolean,
+      failOnConflict: boolean,
+    ) {
       return mutate(project, loginId, async (user, tx) => {
         if (value && failOnConflict) {
-          const other = await tx.selectFrom('users').select('id').where('project_id', '=', project.id).where(kind, '=', value).where('id', '!=', user.userId).executeTakeFirst();
-          if (other) throw new LatchkeyError('managementUserExists', `Another user already has ${kind} ${value}`);
+          const other = await tx
+            .selectFrom('users')
+            .select('id')
+            .where('project_id', '=', project.id)
+            .where(kind, '=', value)
+            .where('id', '!=', user.userId)
+            .executeTakeFirst();
+          if (other)
+            throw new LatchkeyError('managementUserExists', `Another user already has ${kind} ${value}`);
         }
         user[kind] = value ?? '';
         if (kind === 'email') user.verifiedEmail = value ? verified : false;
@@ -270,7 +346,11 @@ export function createUserService(deps: Deps) {
       });
     },
 
-    updateFields(project: Project, loginId: string, fields: Partial<Pick<UserRecord, 'name' | 'givenName' | 'middleName' | 'familyName' | 'picture'>>) {
+    updateFields(
+      project: Project,
+      loginId: string,
+      fields: Partial<Pick<UserRecord, 'name' | 'givenName' | 'middleName' | 'familyName' | 'picture'>>,
+    ) {
       return mutate(project, loginId, (user) => {
         Object.assign(user, fields);
       });
@@ -285,17 +365,31 @@ export function createUserService(deps: Deps) {
       });
     },
 
-    changeRoles(project: Project, loginId: string, tenantId: string | undefined, roleNames: string[], mode: 'set' | 'add' | 'remove') {
+    changeRoles(
+      project: Project,
+      loginId: string,
+      tenantId: string | undefined,
+      roleNames: string[],
+      mode: 'set' | 'add' | 'remove',
+    ) {
       return mutate(project, loginId, async (user, tx) => {
         const apply = (current: string[]) =>
-          mode === 'set' ? unique(roleNames) : mode === 'add' ? unique([...current, ...roleNames]) : current.filter((r) => !roleNames.includes(r));
+          mode === 'set'
+            ? unique(roleNames)
+            : mode === 'add'
+              ? unique([...current, ...roleNames])
+              : current.filter((r) => !roleNames.includes(r));
         if (!tenantId) {
           if (mode !== 'remove') await checkAssignments(tx, project.id, roleNames, []);
           user.roleNames = apply(user.roleNames);
           return;
         }
         const membership = user.tenants.find((t) => t.tenantId === tenantId);
-        if (!membership) throw new LatchkeyError('invalidArguments', `User is not a member of tenant ${tenantId}; add the tenant first`);
+        if (!membership)
+          throw new LatchkeyError(
+            'invalidArguments',
+            `User is not a member of tenant ${tenantId}; add the tenant first`,
+          );
         if (mode !== 'remove') await checkAssignments(tx, project.id, [], [{ tenantId, roleNames }]);
         membership.roleNames = apply(membership.roleNames);
       });
@@ -310,7 +404,12 @@ export function createUserService(deps: Deps) {
           membership.roleNames = unique([...membership.roleNames, ...roleNames]);
           return;
         }
-        const tenant = await tx.selectFrom('tenants').select('name').where('project_id', '=', project.id).where('id', '=', tenantId).executeTakeFirstOrThrow();
+        const tenant = await tx
+          .selectFrom('tenants')
+          .select('name')
+          .where('project_id', '=', project.id)
+          .where('id', '=', tenantId)
+          .executeTakeFirstOrThrow();
         user.tenants.push({ tenantId, tenantName: tenant.name, roleNames: unique(roleNames) });
       });
     },
@@ -318,17 +417,29 @@ export function createUserService(deps: Deps) {
     removeTenant(project: Project, loginId: string, tenantId: string, roleNames: string[]) {
       return mutate(project, loginId, (user) => {
         const membership = user.tenants.find((t) => t.tenantId === tenantId);
-        if (!membership) throw new LatchkeyError('invalidArguments', `User is not a member of tenant ${tenantId}`);
-        if (roleNames.length > 0) membership.roleNames = membership.roleNames.filter((r) => !roleNames.includes(r));
+        if (!membership)
+          throw new LatchkeyError('invalidArguments', `User is not a member of tenant ${tenantId}`);
+        if (roleNames.length > 0)
+          membership.roleNames = membership.roleNames.filter((r) => !roleNames.includes(r));
         else user.tenants = user.tenants.filter((t) => t.tenantId !== tenantId);
       });
     },
 
-    async setPassword(project: Project, loginId: string, password: string, state: 'active' | 'temporary'): Promise<void> {
+    async setPassword(
+      project: Project,
+      loginId: string,
+      password: string,
+      state: 'active' | 'temporary',
+    ): Promise<void> {
       checkPasswordPolicy(project.settings.password, password);
       const hash = await hashPassword(password);
       await mutate(project, loginId, (user) => {
-        Object.assign(user, { passwordHash: hash, passwordState: state, passwordSetTime: nowSeconds(), failedAttempts: 0 });
+        Object.assign(user, {
+          passwordHash: hash,
+          passwordState: state,
+          passwordSetTime: nowSeconds(),
+          failedAttempts: 0,
+        });
       });
     },
 
