@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { test } from 'node:test';
+import { loadConfig } from '../src/config.ts';
+import { createLogger } from '../src/logger.ts';
+import { startServer } from '../src/main.ts';
+
+test('secrets never reach the logs: passwords, tokens, management keys, query strings', async () => {
+  let logged = '';
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      logged += chunk.toString();
+      done();
+    },
+  });
+  const projectId = 'Plogsecrettest00000000000000';
+  const managementKey = 'Ksupersecretmanagementkey000001';
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'latchkey-log-'));
+  const config = loadConfig({
+    PORT: '0',
+    LATCHKEY_DATA_DIR: dataDir,
+    LATCHKEY_PROJECT_ID: projectId,
+    LATCHKEY_MANAGEMENT_KEY: managementKey,
+    LOG_LEVEL: 'trace',
+  });
+  const server = await startServer(config, { logger: createLogger('trace', sink) });
+  try {
+    const password = 'V3ryS3cretPassw0rd';
+    const post = (p: string, auth: string, body: unknown) =>
+      fetch(`${server.url}${p}`, {
+        method: 'POST',
+        headers: { authorization: auth, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const signup = (await (
+      await post('/v1/auth/password/signup', `Bearer ${projectId}`, { loginId: 'log@x.test', password })
+    ).json()) as {
+      refreshJwt: string;
+      sessionJwt: string;
+    };
+    await post('/v1/auth/password/signin', `Bearer ${projectId}`, {
+      loginId: 'log@x.test',
+      password: 'Wr0ngPassw0rdXX',
+    });
+    await post('/v1/auth/refresh', `Bearer ${projectId}:${signup.refreshJwt}`, {});
+    await post('/v1/mgmt/user/password/set/active', `Bearer ${projectId}:${managementKey}`, {
+      loginId: 'log@x.test',
+      password: 'An0therSecretPw',
+    });
+    await fetch(`${server.url}/v1/mgmt/user?loginId=log@x.test&t=querytokensecret`, {
+      headers: { authorization: `Bearer ${projectId}:${managementKey}` },
+    });
+    await post('/v1/mgmt/tenant/create', `Bearer ${projectId}:${managementKey}`, '{not json');
+    assert.ok(logged.includes('request completed'), 'requests are logged');
+    for (const secret of [
+      password,
+      'Wr0ngPassw0rdXX',
+      'An0therSecretPw',
+      managementKey,
+      signup.refreshJwt,
+      signup.sessionJwt,
+      'querytokensecret',
+    ]) {
+      assert.ok(!logged.includes(secret), `a secret reached the log: ${secret.slice(0, 8)}…`);
+    }
+  } finally {
+    await server.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});
