@@ -27,6 +27,8 @@ const envSchema = z.object({
   LATCHKEY_COOKIE_DOMAIN: z.string().default(''),
   LATCHKEY_BODY_LIMIT: z.coerce.number().int().min(1024).default(1_048_576),
   LATCHKEY_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  LATCHKEY_MODE: z.enum(['development', 'production']).default('development'),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -42,6 +44,8 @@ export type Config = Readonly<{
   bodyLimit: number;
   shutdownTimeoutMs: number;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  mode: 'development' | 'production';
+  redisUrl?: string;
 }>;
 
 export class ConfigError extends Error {}
@@ -71,5 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimit: e.LATCHKEY_BODY_LIMIT,
     shutdownTimeoutMs: e.LATCHKEY_SHUTDOWN_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
+    mode: e.LATCHKEY_MODE,
+    redisUrl: e.REDIS_URL,
   });
 }

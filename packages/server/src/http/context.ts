@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
+import type { createDelivery } from '../delivery/service.ts';
+import type { RateLimits } from '../limits/rate-limits.ts';
 import type { ProjectRepo } from '../projects/repo.ts';
 import type { Store } from '../store/db.ts';
 import type { KeyStore } from '../tokens/keys.ts';
@@ -16,6 +18,8 @@ export type AppContext = {
   users: UserRepo;
   sessions: SessionService;
   publicUrl: () => string;
+  delivery: ReturnType<typeof createDelivery>;
+  limits: RateLimits;
   /** set when shutdown begins */
   lifecycle: { closing: boolean };
 };

@@ -31,6 +31,36 @@ export const passwordPolicyChangeSchema = z.object(passwordPolicyFields).partial
 export const signingAlgorithms = ['RS256', 'ES256', 'EdDSA'] as const;
 export type SigningAlgorithm = (typeof signingAlgorithms)[number];
 
+const limit = (max: number, windowSeconds: number) =>
+  z
+    .object({ max: z.number().int().min(1).max(1_000_000), windowSeconds: z.number().int().min(1).max(86_400) })
+    .default({ max, windowSeconds });
+
+/** Requests allowed per window, counted per login id and per client address, for each group of auth calls. */
+export const rateLimitsSchema = z.object({
+  enabled: z.boolean().default(true),
+  signInPerLoginId: limit(10, 60),
+  signInPerIp: limit(100, 60),
+  sendPerLoginId: limit(5, 60),
+  sendPerIp: limit(50, 60),
+  verifyPerLoginId: limit(10, 60),
+  verifyPerIp: limit(100, 60),
+});
+
+/** One-time codes and links: lifetimes, code length, wrong guesses allowed before a code is burned. */
+export const passwordlessSchema = z.object({
+  otpExpirationSeconds: z.number().int().min(30).max(3600).default(300),
+  otpLength: z.number().int().min(4).max(10).default(6),
+  otpMaxAttempts: z.number().int().min(1).max(20).default(5),
+  magicLinkExpirationSeconds: z.number().int().min(60).max(86_400).default(900),
+  enchantedLinkExpirationSeconds: z.number().int().min(60).max(86_400).default(900),
+  /** used when a request names no redirect URL */
+  defaultRedirectUrl: z.string().url().optional(),
+  /** origins (scheme://host[:port]) a redirect URL may point to; empty allows only the default's origin */
+  allowedRedirectOrigins: z.array(z.string().url()).max(100).default([]),
+  passwordResetMethod: z.enum(['magiclink', 'otp']).default('magiclink'),
+});
+
 export const projectSettingsSchema = z.object({
   /** seconds */
   sessionTokenExpiration: z
@@ -49,7 +79,14 @@ export const projectSettingsSchema = z.object({
   refreshTokenRotation: z.boolean().default(false),
   signingAlgorithm: z.enum(signingAlgorithms).default('RS256'),
   password: passwordPolicySchema.default(passwordPolicySchema.parse({})),
+  passwordless: passwordlessSchema.default(passwordlessSchema.parse({})),
+  rateLimits: rateLimitsSchema.default(rateLimitsSchema.parse({})),
+  /** message delivery (see delivery/): kept as JSON here, validated by the delivery module */
+  delivery: z.record(z.string(), z.unknown()).default({}),
 });
+
+export type RateLimits = z.infer<typeof rateLimitsSchema>;
+export type PasswordlessSettings = z.infer<typeof passwordlessSchema>;
 
 export type ProjectSettings = z.infer<typeof projectSettingsSchema>;
 export type PasswordPolicy = z.infer<typeof passwordPolicySchema>;

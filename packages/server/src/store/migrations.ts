@@ -222,6 +222,57 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0002_passwordless': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('one_time_secrets')
+          .addColumn('project_id', 'varchar(64)', (c) => c.notNull().references('projects.id').onDelete('cascade'))
+          .addColumn('id', 'varchar(64)', (c) => c.notNull())
+          .addColumn('kind', 'varchar(32)', (c) => c.notNull())
+          .addColumn('secret_hash', 'varchar(128)', (c) => c.notNull())
+          .addColumn('login_id', 'varchar(320)', (c) => c.notNull())
+          .addColumn('user_id', 'varchar(64)', (c) => c.notNull())
+          .addColumn('method', 'varchar(16)', (c) => c.notNull())
+          .addColumn('state', 'varchar(16)', (c) => c.notNull())
+          .addColumn('payload_json', 'text', (c) => c.notNull())
+          .addColumn('attempts', 'integer', (c) => c.notNull())
+          .addColumn('expires_time', 'bigint', (c) => c.notNull())
+          .addColumn('consumed_time', 'bigint')
+          .addColumn('created_time', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('one_time_secrets_pk', ['project_id', 'id'])
+          .execute();
+        await db.schema
+          .createIndex('one_time_secrets_hash')
+          .on('one_time_secrets')
+          .columns(['project_id', 'kind', 'secret_hash'])
+          .execute();
+        await db.schema
+          .createIndex('one_time_secrets_login')
+          .on('one_time_secrets')
+          .columns(['project_id', 'kind', 'login_id', 'created_time'])
+          .execute();
+        await db.schema
+          .createTable('outbox_messages')
+          .addColumn('project_id', 'varchar(64)', (c) => c.notNull().references('projects.id').onDelete('cascade'))
+          .addColumn('id', 'varchar(64)', (c) => c.notNull())
+          .addColumn('channel', 'varchar(16)', (c) => c.notNull())
+          .addColumn('kind', 'varchar(32)', (c) => c.notNull())
+          .addColumn('recipient', 'text', (c) => c.notNull())
+          .addColumn('subject', 'text', (c) => c.notNull())
+          .addColumn('text_body', 'text', (c) => c.notNull())
+          .addColumn('html_body', 'text', (c) => c.notNull())
+          .addColumn('created_time', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('outbox_messages_pk', ['project_id', 'id'])
+          .execute();
+        await db.schema
+          .createIndex('outbox_messages_created')
+          .on('outbox_messages')
+          .columns(['project_id', 'created_time'])
+          .execute();
+        await db.schema.alterTable('users').addColumn('totp_secret', 'text').execute();
+        await db.schema.alterTable('users').addColumn('totp_last_step', 'bigint').execute();
+      },
+    },
   };
 }
 

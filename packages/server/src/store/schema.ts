@@ -67,6 +67,10 @@ export interface UsersTable {
   failed_attempts: number;
   created_time: number;
   modified_time: number;
+  /** base32 TOTP seed, null when the user has no authenticator */
+  totp_secret: string | null;
+  /** the last 30-second step accepted, so a code is never accepted twice */
+  totp_last_step: number | null;
 }
 
 export interface LoginIdsTable {
@@ -131,7 +135,41 @@ export interface LoginHistoryTable {
   method: string;
 }
 
+export interface OneTimeSecretsTable {
+  project_id: string;
+  id: string;
+  /** otp | magiclink | enchanted-link | enchanted-pending | embedded */
+  kind: string;
+  /** sha256 of the code or token: the secret itself is never stored */
+  secret_hash: string;
+  login_id: string;
+  /** '' until the user exists (sign-up creates it at verification) */
+  user_id: string;
+  method: string;
+  /** '' | verified (enchanted-link pending sessions) */
+  state: string;
+  payload_json: string;
+  attempts: number;
+  expires_time: number;
+  consumed_time: number | null;
+  created_time: number;
+}
+
+export interface OutboxMessagesTable {
+  project_id: string;
+  id: string;
+  channel: string;
+  kind: string;
+  recipient: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  created_time: number;
+}
+
 export interface Database {
+  one_time_secrets: OneTimeSecretsTable;
+  outbox_messages: OutboxMessagesTable;
   projects: ProjectsTable;
   management_keys: ManagementKeysTable;
   signing_keys: SigningKeysTable;

@@ -45,6 +45,7 @@ export function newUserRecord(projectId: string, input: NewUserInput): UserRecor
     passwordState: 'active',
     passwordSetTime: null,
     failedAttempts: 0,
+    hasTotp: false,
     createdTime: now,
     modifiedTime: now,
     roleNames: input.roleNames ?? [],

@@ -25,6 +25,7 @@ export type UserRecord = {
   passwordState: 'active' | 'temporary' | 'expired';
   passwordSetTime: number | null;
   failedAttempts: number;
+  hasTotp: boolean;
   createdTime: number;
   modifiedTime: number;
   roleNames: string[];
@@ -107,6 +108,7 @@ export function createUserRepo() {
         passwordState: row.password_state as UserRecord['passwordState'],
         passwordSetTime: row.password_set_time,
         failedAttempts: row.failed_attempts,
+        hasTotp: row.totp_secret !== null,
         createdTime: row.created_time,
         modifiedTime: row.modified_time,
         roleNames: roles.filter((r) => r.user_id === row.id && r.tenant_id === '').map((r) => r.role_name),

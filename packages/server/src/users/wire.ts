@@ -25,7 +25,7 @@ export function toWireUser(user: UserRecord) {
     test: user.test,
     createdTime: user.createdTime,
     modifiedTime: user.modifiedTime,
-    totp: false,
+    totp: user.hasTotp,
     webauthn: false,
     password: user.passwordHash !== null,
     saml: false,
