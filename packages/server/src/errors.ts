@@ -43,10 +43,22 @@ export const ERROR_CODES = {
   deliveryNotConfigured: { code: 'E011201', status: 400, description: 'Message delivery is not configured' },
   deliveryFailed: { code: 'E011202', status: 502, description: 'The message provider refused the message' },
   wrongCode: { code: 'E061102', status: 401, description: 'Wrong or expired code' },
-  tooManyAttempts: { code: 'E061103', status: 401, description: 'Too many wrong attempts: request a new code' },
+  tooManyAttempts: {
+    code: 'E061103',
+    status: 401,
+    description: 'Too many wrong attempts: request a new code',
+  },
   invalidLink: { code: 'E061104', status: 401, description: 'The link is invalid, expired or already used' },
-  enchantedLinkPending: { code: 'E062503', status: 401, description: 'The enchanted link has not been verified yet' },
-  redirectNotAllowed: { code: 'E011301', status: 400, description: 'Redirect URL is not allowed for this project' },
+  enchantedLinkPending: {
+    code: 'E062503',
+    status: 401,
+    description: 'The enchanted link has not been verified yet',
+  },
+  redirectNotAllowed: {
+    code: 'E011301',
+    status: 400,
+    description: 'Redirect URL is not allowed for this project',
+  },
   rateLimited: { code: 'E130429', status: 429, description: 'Rate limit exceeded' },
   internal: { code: 'E000500', status: 500, description: 'Internal server error' },
 } as const satisfies Record<string, { code: string; status: number; description: string }>;

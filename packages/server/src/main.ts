@@ -3,9 +3,12 @@ import type { Logger } from 'pino';
 import { passwordRoutes } from './auth/password/routes.ts';
 import { sessionRoutes } from './auth/session/routes.ts';
 import type { Config } from './config.ts';
+import { createDelivery } from './delivery/service.ts';
 import { buildApp, type RoutePlugin } from './http/app.ts';
 import type { AppContext } from './http/context.ts';
 import { createRequestAuth } from './http/request-auth.ts';
+import { createMemoryCounterStore } from './limits/memory-store.ts';
+import { createRateLimits } from './limits/rate-limits.ts';
 import { createLogger } from './logger.ts';
 import { permissionRoutes } from './mgmt/permissions/routes.ts';
 import { roleRoutes } from './mgmt/roles/routes.ts';
@@ -62,6 +65,7 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     cookieDomain: config.cookieDomain,
   });
   const lifecycle = { closing: false };
+  const counters = createMemoryCounterStore();
   const ctx: AppContext = {
     config,
     store,
@@ -71,6 +75,8 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     users,
     sessions,
     publicUrl: () => publicUrl,
+    delivery: createDelivery({ db: store.db, mode: config.mode }),
+    limits: createRateLimits(counters),
     lifecycle,
   };
   const boot = await bootstrap(config, projects, keys);
@@ -89,6 +95,7 @@ export async function startServer(config: Config, options: { logger?: Logger } =
       closing ??= (async () => {
         lifecycle.closing = true;
         await app.close();
+        await counters.close();
         await store.close();
       })();
       return closing;

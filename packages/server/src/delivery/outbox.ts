@@ -25,7 +25,10 @@ export function createOutbox(db: Db) {
     async list(projectId: string, options: { recipient?: string; limit?: number } = {}) {
       let q = db.selectFrom('outbox_messages').selectAll().where('project_id', '=', projectId);
       if (options.recipient) q = q.where('recipient', '=', options.recipient);
-      const rows = await q.orderBy('created_time', 'desc').limit(options.limit ?? 100).execute();
+      const rows = await q
+        .orderBy('created_time', 'desc')
+        .limit(options.limit ?? 100)
+        .execute();
       return rows.map((r) => ({
         id: r.id,
         channel: r.channel,

@@ -51,7 +51,8 @@ function fill(template: string, vars: Record<string, string>, html: boolean): st
 
 function stringVars(vars: MessageVars): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(vars)) if (v !== undefined && v !== null && typeof v !== 'object') out[k] = String(v);
+  for (const [k, v] of Object.entries(vars))
+    if (v !== undefined && v !== null && typeof v !== 'object') out[k] = String(v);
   const links = vars.links ?? [];
   out.linksText = links.map((l, i) => `${i + 1}. ${l}`).join('\n');
   out.linksHtml = links.map((l) => `<a href="${escapeHtml(l)}">${escapeHtml(linkNumber(l))}</a>`).join(' ');
@@ -67,7 +68,10 @@ export function render(
   channel: Channel,
   kind: MessageKind,
   vars: MessageVars,
-  overrides?: { email?: Partial<Record<MessageKind, Partial<Template>>>; text?: Partial<Record<MessageKind, string>> },
+  overrides?: {
+    email?: Partial<Record<MessageKind, Partial<Template>>>;
+    text?: Partial<Record<MessageKind, string>>;
+  },
 ): Template {
   const v = stringVars(vars);
   if (channel === 'email') {

@@ -20,7 +20,13 @@ export type MessageVars = {
   [key: string]: unknown;
 };
 
-export type OutgoingMessage = { channel: Channel; to: string; kind: MessageKind; vars: MessageVars; templateId?: string };
+export type OutgoingMessage = {
+  channel: Channel;
+  to: string;
+  kind: MessageKind;
+  vars: MessageVars;
+  templateId?: string;
+};
 
 export type Delivery = {
   /** Renders and sends (or stores in the dev outbox). Throws a LatchkeyError when it cannot. */

@@ -15,14 +15,21 @@ const RULES = {
  */
 export function createRateLimits(store: CounterStore) {
   return {
-    async enforce(project: Project, action: LimitedAction, who: { loginId?: string; ip: string }): Promise<void> {
+    async enforce(
+      project: Project,
+      action: LimitedAction,
+      who: { loginId?: string; ip: string },
+    ): Promise<void> {
       const limits = project.settings.rateLimits;
       if (!limits.enabled) return;
       const [perLogin, perIp] = RULES[action];
       const checks: [string, { max: number; windowSeconds: number }][] = [[`ip:${who.ip}`, limits[perIp]]];
       if (who.loginId) checks.unshift([`login:${normalizeLoginId(who.loginId)}`, limits[perLogin]]);
       for (const [subject, rule] of checks) {
-        const { count, resetSeconds } = await store.hit(`rl:${project.id}:${action}:${subject}`, rule.windowSeconds);
+        const { count, resetSeconds } = await store.hit(
+          `rl:${project.id}:${action}:${subject}`,
+          rule.windowSeconds,
+        );
         if (count > rule.max) {
           throw new LatchkeyError('rateLimited', `Too many ${action} requests; retry in ${resetSeconds} s`, {
             retryAfterSeconds: resetSeconds,

@@ -33,7 +33,10 @@ export type SigningAlgorithm = (typeof signingAlgorithms)[number];
 
 const limit = (max: number, windowSeconds: number) =>
   z
-    .object({ max: z.number().int().min(1).max(1_000_000), windowSeconds: z.number().int().min(1).max(86_400) })
+    .object({
+      max: z.number().int().min(1).max(1_000_000),
+      windowSeconds: z.number().int().min(1).max(86_400),
+    })
     .default({ max, windowSeconds });
 
 /** Requests allowed per window, counted per login id and per client address, for each group of auth calls. */

@@ -226,7 +226,9 @@ function migrations(dialect: Dialect): Record<string, Migration> {
       async up(db: Kysely<unknown>) {
         await db.schema
           .createTable('one_time_secrets')
-          .addColumn('project_id', 'varchar(64)', (c) => c.notNull().references('projects.id').onDelete('cascade'))
+          .addColumn('project_id', 'varchar(64)', (c) =>
+            c.notNull().references('projects.id').onDelete('cascade'),
+          )
           .addColumn('id', 'varchar(64)', (c) => c.notNull())
           .addColumn('kind', 'varchar(32)', (c) => c.notNull())
           .addColumn('secret_hash', 'varchar(128)', (c) => c.notNull())
@@ -253,7 +255,9 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
         await db.schema
           .createTable('outbox_messages')
-          .addColumn('project_id', 'varchar(64)', (c) => c.notNull().references('projects.id').onDelete('cascade'))
+          .addColumn('project_id', 'varchar(64)', (c) =>
+            c.notNull().references('projects.id').onDelete('cascade'),
+          )
           .addColumn('id', 'varchar(64)', (c) => c.notNull())
           .addColumn('channel', 'varchar(16)', (c) => c.notNull())
           .addColumn('kind', 'varchar(32)', (c) => c.notNull())
