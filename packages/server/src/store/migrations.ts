@@ -236,6 +236,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('user_id', 'varchar(64)', (c) => c.notNull())
           .addColumn('method', 'varchar(16)', (c) => c.notNull())
           .addColumn('state', 'varchar(16)', (c) => c.notNull())
+          .addColumn('group_id', 'varchar(64)', (c) => c.notNull())
           .addColumn('payload_json', 'text', (c) => c.notNull())
           .addColumn('attempts', 'integer', (c) => c.notNull())
           .addColumn('expires_time', 'bigint', (c) => c.notNull())

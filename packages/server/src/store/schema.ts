@@ -148,6 +148,8 @@ export interface OneTimeSecretsTable {
   method: string;
   /** '' | verified (enchanted-link pending sessions) */
   state: string;
+  /** enchanted links: the id of their pending session ('' otherwise) */
+  group_id: string;
   payload_json: string;
   attempts: number;
   expires_time: number;

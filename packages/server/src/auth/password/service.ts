@@ -3,9 +3,9 @@ import type { Project } from '../../projects/repo.ts';
 import type { Db } from '../../store/db.ts';
 import type { TenantRepo } from '../../tenants/repo.ts';
 import type { IssuedSession, SessionService } from '../../tokens/sessions.ts';
-import { newUserRecord } from '../../users/factory.ts';
+import { createSignedUpUser } from '../../users/signup.ts';
 import type { UserRecord, UserRepo } from '../../users/repo.ts';
-import { isEmail, normalizeLoginId, nowSeconds } from '../../util.ts';
+import { normalizeLoginId, nowSeconds } from '../../util.ts';
 import { recordLogin } from '../login-history.ts';
 import { burnVerify, hashPassword, verifyPassword } from './hashing.ts';
 import { checkPasswordPolicy } from './policy.ts';
@@ -36,7 +36,7 @@ export function createPasswordService(deps: {
   tenants: TenantRepo;
   sessions: SessionService;
 }) {
-  const { db, users, tenants, sessions } = deps;
+  const { db, users, sessions } = deps;
 
   const checkUserCanSignIn = (user: UserRecord) => {
     if (user.status === 'disabled') throw new LatchkeyError('userDisabled');
@@ -116,42 +116,16 @@ export function createPasswordService(deps: {
     async signUp(project: Project, input: SignUpInput, client: Client): Promise<IssuedSession> {
       checkPasswordPolicy(project.settings.password, input.password);
       const passwordHash = await hashPassword(input.password);
-      const email = input.user?.email ?? (isEmail(input.loginId) ? normalizeLoginId(input.loginId) : '');
-      const user = await db.transaction().execute(async (tx) => {
-        if (await users.loginIdTaken(tx, project.id, input.loginId)) {
-          throw new LatchkeyError('userAlreadyExists', `User ${input.loginId} already exists`);
-        }
-        const provisioned = await tenants.forEmailDomain(tx, project.id, email);
-        // Default roles: the project's, and in each self-provisioned tenant that tenant's own.
-        const defaultRoles = await tx
-          .selectFrom('roles')
-          .select(['tenant_id', 'name'])
-          .where('project_id', '=', project.id)
-          .where('tenant_id', 'in', ['', ...provisioned.map((t) => t.id)])
-          .where('is_default', '=', 1)
-          .execute();
-        const defaultsIn = (tenantId: string) =>
-          defaultRoles.filter((r) => r.tenant_id === tenantId).map((r) => r.name);
-        const record = newUserRecord(project.id, {
-          loginIds: [input.loginId],
-          name: input.user?.name ?? input.user?.displayName,
-          givenName: input.user?.givenName,
-          middleName: input.user?.middleName,
-          familyName: input.user?.familyName,
-          email,
-          phone: input.user?.phone,
-          roleNames: defaultsIn(''),
-          tenants: provisioned.map((t) => ({
-            tenantId: t.id,
-            tenantName: t.name,
-            roleNames: defaultsIn(t.id),
-          })),
-        });
-        record.passwordHash = passwordHash;
-        record.passwordSetTime = record.createdTime;
-        await users.save(tx, record, true);
-        return record;
-      });
+      const user = await db.transaction().execute((tx) =>
+        createSignedUpUser(tx, users, project, {
+          loginId: input.loginId,
+          profile: input.user,
+          prepare: (record) => {
+            record.passwordHash = passwordHash;
+            record.passwordSetTime = record.createdTime;
+          },
+        }),
+      );
       await recordLogin(db, {
         projectId: project.id,
         userId: user.userId,
