@@ -133,6 +133,42 @@ async function load(
   };
 }
 
+const OTP_USERS = Number(process.env.BENCH_OTP_USERS ?? 4000);
+
+/** One live code per test user, made by the test-user generator, so the verify load never reuses one. */
+async function prepareOtpCodes(
+  url: string,
+  json: (auth: string, body?: unknown) => RequestInit,
+): Promise<string[]> {
+  const mk = `${projectId}:${managementKey}`;
+  await fetch(
+    `${url}/v1/mgmt/project/settings`,
+    json(mk, { rateLimits: { enabled: false }, passwordless: { otpExpirationSeconds: 3600 } }),
+  );
+  for (let start = 0; start < OTP_USERS; start += 500) {
+    const users = Array.from({ length: Math.min(500, OTP_USERS - start) }, (_, k) => ({
+      loginId: `otp${start + k}@bench.test`,
+      test: true,
+    }));
+    await fetch(`${url}/v1/mgmt/user/create/batch`, json(mk, { users }));
+  }
+  const codes: string[] = new Array(OTP_USERS);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < OTP_USERS) {
+        const i = next++;
+        const res = await fetch(
+          `${url}/v1/mgmt/tests/generate/otp`,
+          json(mk, { loginId: `otp${i}@bench.test`, deliveryMethod: 'email' }),
+        );
+        codes[i] = ((await res.json()) as { code: string }).code;
+      }
+    }),
+  );
+  return codes;
+}
+
 async function throughput() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'latchkey-bench-'));
   const p = await launch(
@@ -157,6 +193,7 @@ async function throughput() {
     );
     const { refreshJwt, user } = (await signup.json()) as { refreshJwt: string; user: { userId: string } };
     await load('warm-up', () => [`${p.url}/healthz`, {}]);
+    const codes = await prepareOtpCodes(p.url, json);
     const results = [
       await load('GET /healthz (baseline)', () => [`${p.url}/healthz`, {}]),
       await load('GET /v2/keys/{project} (JWKS)', () => [`${p.url}/v2/keys/${projectId}`, {}]),
@@ -167,6 +204,10 @@ async function throughput() {
       await load('GET /v1/mgmt/user (load)', () => [
         `${p.url}/v1/mgmt/user?userId=${user.userId}`,
         json(`${projectId}:${managementKey}`),
+      ]),
+      await load('POST /v1/auth/otp/verify/email', (i) => [
+        `${p.url}/v1/auth/otp/verify/email`,
+        json(projectId, { loginId: `otp${i % codes.length}@bench.test`, code: codes[i % codes.length] }),
       ]),
       await load('POST /v1/auth/password/signin (Argon2id)', () => [
         `${p.url}/v1/auth/password/signin`,

@@ -1,5 +1,9 @@
+import { createEnchantedLinkApi, type EnchantedLinkApi } from './auth/enchanted-link.ts';
+import { createMagicLinkApi, type MagicLinkApi } from './auth/magic-link.ts';
+import { createOtpApi, type OtpApi } from './auth/otp.ts';
 import { createPasswordApi, type PasswordApi } from './auth/password.ts';
 import { createSessionApi, type SessionApi } from './auth/session.ts';
+import { createTotpApi, type TotpApi } from './auth/totp.ts';
 import * as authorization from './authorization.ts';
 import { createHttp } from './http.ts';
 import { createManagementApi, type ManagementApi } from './management/index.ts';
@@ -55,6 +59,14 @@ export type LatchkeyClient = SessionApi & {
   readonly projectId: string;
   /** password authentication */
   readonly password: PasswordApi;
+  /** one-time codes by email, SMS, voice or WhatsApp */
+  readonly otp: OtpApi;
+  /** magic links by email, SMS or WhatsApp */
+  readonly magicLink: MagicLinkApi;
+  /** enchanted links (email, cross-device, with session polling) */
+  readonly enchantedLink: EnchantedLinkApi;
+  /** authenticator apps (TOTP) */
+  readonly totp: TotpApi;
   /** management API (needs `managementKey`) */
   readonly management: ManagementApi;
   /**
@@ -183,6 +195,10 @@ export function createLatchkeyClient(options: LatchkeyClientOptions): LatchkeyCl
     ...session,
     projectId: config.projectId,
     password: createPasswordApi(http),
+    otp: createOtpApi(http),
+    magicLink: createMagicLinkApi(http),
+    enchantedLink: createEnchantedLinkApi(http),
+    totp: createTotpApi(http),
     management: createManagementApi(http),
     validateSession: validator.validateSession,
     refreshSession: validator.refreshSession,

@@ -49,6 +49,13 @@ export const ERROR_CODES = {
   roleExists: 'E114102',
   permissionNotFound: 'E115101',
   permissionExists: 'E115102',
+  deliveryNotConfigured: 'E011201',
+  deliveryFailed: 'E011202',
+  wrongCode: 'E061102',
+  tooManyAttempts: 'E061103',
+  invalidLink: 'E061104',
+  enchantedLinkPending: 'E062503',
+  redirectNotAllowed: 'E011301',
   rateLimited: 'E130429',
   internal: 'E000500',
 } as const;

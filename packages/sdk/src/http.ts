@@ -13,6 +13,8 @@ export type CallOptions = {
   body?: unknown;
   /** query parameters; `undefined` values are left out */
   query?: Record<string, string | undefined>;
+  /** aborts the request (in addition to the client's timeout) */
+  signal?: AbortSignal;
 };
 
 export type HttpResponse<T> = { status: number; body: T; headers: Headers };
@@ -85,7 +87,9 @@ export function createHttp(config: HttpConfig): Http {
       method,
       headers,
       body: hasBody ? JSON.stringify(options.body ?? {}) : undefined,
-      signal: AbortSignal.timeout(config.timeoutMs),
+      signal: options.signal
+        ? AbortSignal.any([options.signal, AbortSignal.timeout(config.timeoutMs)])
+        : AbortSignal.timeout(config.timeoutMs),
     });
     const text = await res.text();
     const parsed = parseBody(text);

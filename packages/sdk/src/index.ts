@@ -12,8 +12,26 @@
  * ```
  * @packageDocumentation
  */
+export type {
+  EnchantedLinkApi,
+  EnchantedLinkResponse,
+  WaitForSessionOptions,
+} from './auth/enchanted-link.ts';
+export type { MagicLinkApi } from './auth/magic-link.ts';
+export type { OtpApi } from './auth/otp.ts';
 export type { LoginOptions, PasswordApi, PasswordResetResponse, SignUpUser } from './auth/password.ts';
+export type {
+  DeliveryMethod,
+  LinkMethod,
+  MaskedAddress,
+  MaskedEmail,
+  MaskedPhone,
+  PhoneMethod,
+  SignUpOptions,
+  UpdateOptions,
+} from './auth/passwordless.ts';
 export type { SessionApi } from './auth/session.ts';
+export type { TotpApi, TotpResponse } from './auth/totp.ts';
 export {
   getMatchedPermissions,
   getMatchedRoles,
@@ -48,17 +66,29 @@ export type { ManagementApi } from './management/index.ts';
 export type { PermissionApi } from './management/permissions.ts';
 export type { RoleApi, RoleOptions, RoleSearch } from './management/roles.ts';
 export type {
+  PasswordlessSettings,
   PasswordSettings,
   PasswordSettingsApi,
   ProjectSettings,
   ProjectSettingsApi,
+  ProjectSettingsChange,
+  RateLimitRule,
+  RateLimitSettings,
 } from './management/settings.ts';
 export type { TenantApi, TenantOptions, TenantSearch } from './management/tenants.ts';
+export type {
+  TestDeliveryMethod,
+  TestEnchantedLink,
+  TestMagicLink,
+  TestOtp,
+  TestUserApi,
+} from './management/test-users.ts';
 export type {
   AssociatedTenant,
   BatchCreateResponse,
   BatchUser,
   ContactUpdateOptions,
+  EmbeddedSignUpOptions,
   UserNames,
   UserOptions,
   UserSearch,

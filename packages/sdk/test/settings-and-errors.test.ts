@@ -45,12 +45,17 @@ for (const store of STORES) {
     });
 
     test('project settings: load, change session lifetime, see it in the next token', async () => {
-      assert.deepEqual(await h.client.management.project.getSettings(), {
-        sessionTokenExpiration: 600,
-        refreshTokenExpiration: 86_400 * 28,
-        refreshTokenRotation: false,
-        signingAlgorithm: 'RS256',
-      });
+      const { sessionTokenExpiration, refreshTokenExpiration, refreshTokenRotation, signingAlgorithm } =
+        await h.client.management.project.getSettings();
+      assert.deepEqual(
+        { sessionTokenExpiration, refreshTokenExpiration, refreshTokenRotation, signingAlgorithm },
+        {
+          sessionTokenExpiration: 600,
+          refreshTokenExpiration: 86_400 * 28,
+          refreshTokenRotation: false,
+          signingAlgorithm: 'RS256',
+        },
+      );
       await h.client.management.project.configureSettings({ sessionTokenExpiration: 120 });
       assert.equal((await h.client.management.project.getSettings()).sessionTokenExpiration, 120);
       const res = await h.client.password.signUp(uniqueLogin('lifetime'), strongPassword);
@@ -62,6 +67,28 @@ for (const store of STORES) {
       );
       assert.equal(invalid.status, 400);
       assert.equal(invalid.errorCode, ERROR_CODES.invalidRequest);
+    });
+
+    test('project settings: codes, links and rate limits change section by section', async () => {
+      const before = await h.client.management.project.getSettings();
+      assert.equal(before.passwordless.otpLength, 6);
+      assert.equal(before.rateLimits.enabled, true);
+      await h.client.management.project.configureSettings({
+        passwordless: { otpLength: 8, allowedRedirectOrigins: ['https://app.example.com'] },
+        rateLimits: { sendPerLoginId: { max: 7 } },
+      });
+      const after = await h.client.management.project.getSettings();
+      assert.deepEqual(after.passwordless, {
+        ...before.passwordless,
+        otpLength: 8,
+        allowedRedirectOrigins: ['https://app.example.com'],
+      });
+      assert.deepEqual(after.rateLimits, {
+        ...before.rateLimits,
+        sendPerLoginId: { ...before.rateLimits.sendPerLoginId, max: 7 },
+      });
+      assert.equal(after.sessionTokenExpiration, before.sessionTokenExpiration);
+      await h.client.management.project.configureSettings({ passwordless: { otpLength: 6 } });
     });
 
     test('credentials: a wrong management key, an unknown project, a management call without a key', async () => {

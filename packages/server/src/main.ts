@@ -1,19 +1,26 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { enchantedLinkRoutes } from './auth/enchantedlink/routes.ts';
+import { magicLinkRoutes } from './auth/magiclink/routes.ts';
+import { otpRoutes } from './auth/otp/routes.ts';
 import { passwordRoutes } from './auth/password/routes.ts';
 import { sessionRoutes } from './auth/session/routes.ts';
+import { totpRoutes } from './auth/totp/routes.ts';
 import type { Config } from './config.ts';
+import { deliveryRoutes } from './delivery/routes.ts';
 import { createDelivery } from './delivery/service.ts';
 import { buildApp, type RoutePlugin } from './http/app.ts';
 import type { AppContext } from './http/context.ts';
 import { createRequestAuth } from './http/request-auth.ts';
 import { createMemoryCounterStore } from './limits/memory-store.ts';
 import { createRateLimits } from './limits/rate-limits.ts';
+import { createRedisCounterStore } from './limits/redis-store.ts';
 import { createLogger } from './logger.ts';
 import { permissionRoutes } from './mgmt/permissions/routes.ts';
 import { roleRoutes } from './mgmt/roles/routes.ts';
 import { settingsRoutes } from './mgmt/settings/routes.ts';
 import { tenantRoutes } from './mgmt/tenants/routes.ts';
+import { testUtilityRoutes } from './mgmt/tests/routes.ts';
 import { userRoutes } from './mgmt/users/routes.ts';
 import { type BootstrapResult, bootstrap } from './projects/bootstrap.ts';
 import { createProjectRepo } from './projects/repo.ts';
@@ -27,12 +34,18 @@ import { createUserRepo } from './users/repo.ts';
 export const routePlugins: RoutePlugin[] = [
   systemRoutes,
   passwordRoutes,
+  otpRoutes,
+  magicLinkRoutes,
+  enchantedLinkRoutes,
+  testUtilityRoutes,
   sessionRoutes,
   tenantRoutes,
   userRoutes,
   roleRoutes,
   permissionRoutes,
   settingsRoutes,
+  totpRoutes,
+  deliveryRoutes,
 ];
 
 export type RunningServer = {
@@ -65,7 +78,9 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     cookieDomain: config.cookieDomain,
   });
   const lifecycle = { closing: false };
-  const counters = createMemoryCounterStore();
+  const counters = config.redisUrl
+    ? createRedisCounterStore({ url: config.redisUrl, logger })
+    : createMemoryCounterStore();
   const ctx: AppContext = {
     config,
     store,
@@ -75,7 +90,7 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     users,
     sessions,
     publicUrl: () => publicUrl,
-    delivery: createDelivery({ db: store.db, mode: config.mode }),
+    delivery: createDelivery({ db: store.db, mode: config.mode, logger }),
     limits: createRateLimits(counters),
     lifecycle,
   };

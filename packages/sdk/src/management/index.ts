@@ -8,6 +8,7 @@ import {
   type ProjectSettingsApi,
 } from './settings.ts';
 import { createTenantApi, type TenantApi } from './tenants.ts';
+import { createTestUserApi, type TestUserApi } from './test-users.ts';
 import { createUserApi, type UserApi } from './users.ts';
 
 /**
@@ -31,8 +32,10 @@ export type ManagementApi = {
   permission: PermissionApi;
   /** password settings */
   password: PasswordSettingsApi;
-  /** Latchkey project settings (session lifetimes, rotation, signing algorithm) */
+  /** Latchkey project settings (session lifetimes, rotation, signing algorithm, rate limits, codes and links) */
   project: ProjectSettingsApi;
+  /** codes and links for test users, for end-to-end tests (reference §3.3) */
+  testUsers: TestUserApi;
 };
 
 export function createManagementApi(http: Http): ManagementApi {
@@ -43,5 +46,6 @@ export function createManagementApi(http: Http): ManagementApi {
     permission: createPermissionApi(http),
     password: createPasswordSettingsApi(http),
     project: createProjectSettingsApi(http),
+    testUsers: createTestUserApi(http),
   };
 }

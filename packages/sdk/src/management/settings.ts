@@ -25,6 +25,57 @@ export type PasswordSettings = PasswordPolicy & {
 };
 
 /**
+ * One-time codes and links of a project: lifetimes (seconds), code length, wrong guesses allowed before a
+ * code is burned, and where links may point.
+ *
+ * @example
+ * ```ts
+ * const { otpLength, allowedRedirectOrigins }: PasswordlessSettings =
+ *   (await client.management.project.getSettings()).passwordless;
+ * ```
+ */
+export type PasswordlessSettings = {
+  otpExpirationSeconds: number;
+  otpLength: number;
+  otpMaxAttempts: number;
+  magicLinkExpirationSeconds: number;
+  enchantedLinkExpirationSeconds: number;
+  /** used when a request names no redirect URL */
+  defaultRedirectUrl?: string;
+  /** origins (`https://app.example.com`) a redirect URL may point to, besides the default's */
+  allowedRedirectOrigins: string[];
+  passwordResetMethod: 'magiclink' | 'otp';
+};
+
+/**
+ * One rate limit: at most `max` requests per `windowSeconds`.
+ *
+ * @example
+ * ```ts
+ * const rule: RateLimitRule = { max: 5, windowSeconds: 60 };
+ * ```
+ */
+export type RateLimitRule = { max: number; windowSeconds: number };
+
+/**
+ * A project's rate limits for authentication calls, counted per login id and per client address.
+ *
+ * @example
+ * ```ts
+ * await client.management.project.configureSettings({ rateLimits: { sendPerLoginId: { max: 10 } } });
+ * ```
+ */
+export type RateLimitSettings = {
+  enabled: boolean;
+  signInPerLoginId: RateLimitRule;
+  signInPerIp: RateLimitRule;
+  sendPerLoginId: RateLimitRule;
+  sendPerIp: RateLimitRule;
+  verifyPerLoginId: RateLimitRule;
+  verifyPerIp: RateLimitRule;
+};
+
+/**
  * Latchkey's own project settings (`/v1/mgmt/project/settings`, not part of Descope's API).
  *
  * @example
@@ -40,6 +91,31 @@ export type ProjectSettings = {
   /** issue a new refresh JWT on every refresh and revoke the old one */
   refreshTokenRotation: boolean;
   signingAlgorithm: 'RS256' | 'ES256' | 'EdDSA';
+  passwordless: PasswordlessSettings;
+  rateLimits: RateLimitSettings;
+  /** message delivery, managed through `/v1/mgmt/delivery/settings` */
+  delivery?: Record<string, unknown>;
+};
+
+/**
+ * A change to the project settings: only the fields given change; nested sections merge (`rateLimits`,
+ * each rule, `passwordless`), lists replace.
+ *
+ * @example
+ * ```ts
+ * const change: ProjectSettingsChange = {
+ *   rateLimits: { enabled: false },
+ *   passwordless: { defaultRedirectUrl: 'https://app.example.com/verify' },
+ * };
+ * ```
+ */
+export type ProjectSettingsChange = Partial<
+  Pick<ProjectSettings, 'sessionTokenExpiration' | 'refreshTokenExpiration' | 'refreshTokenRotation' | 'signingAlgorithm'>
+> & {
+  passwordless?: Partial<PasswordlessSettings>;
+  rateLimits?: { enabled?: boolean } & {
+    [rule in Exclude<keyof RateLimitSettings, 'enabled'>]?: Partial<RateLimitRule>;
+  };
 };
 
 /**
@@ -96,15 +172,16 @@ export type ProjectSettingsApi = {
    * @example
    * ```ts
    * await client.management.project.configureSettings({ sessionTokenExpiration: 300 });
+   * await client.management.project.configureSettings({ rateLimits: { enabled: false } }); // e2e tests
    * ```
    */
-  configureSettings(settings: Partial<ProjectSettings>): Promise<void>;
+  configureSettings(settings: ProjectSettingsChange): Promise<void>;
 };
 
-function settingsApi<T>(http: Http, path: string) {
+function settingsApi<T, Change = Partial<T>>(http: Http, path: string) {
   return {
     getSettings: () => http.request<T>('GET', path, { auth: 'management' }),
-    async configureSettings(settings: Partial<T>) {
+    async configureSettings(settings: Change) {
       await http.request('POST', path, { auth: 'management', body: settings });
     },
   };
@@ -114,4 +191,4 @@ export const createPasswordSettingsApi = (http: Http): PasswordSettingsApi =>
   settingsApi<PasswordSettings>(http, '/v1/mgmt/password/settings');
 
 export const createProjectSettingsApi = (http: Http): ProjectSettingsApi =>
-  settingsApi<ProjectSettings>(http, '/v1/mgmt/project/settings');
+  settingsApi<ProjectSettings, ProjectSettingsChange>(http, '/v1/mgmt/project/settings');

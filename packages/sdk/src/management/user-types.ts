@@ -1,3 +1,4 @@
+import type { LoginOptions } from '../auth/password.ts';
 import type { User } from '../types.ts';
 
 /**
@@ -140,4 +141,21 @@ export type ContactUpdateOptions = {
   verified?: boolean;
   /** refuse when another user already has this address */
   failOnConflict?: boolean;
+};
+
+/**
+ * Options of a sign-up embedded link: addresses the caller vouches for (marked verified on redemption),
+ * options for the first session, and the link's lifetime.
+ *
+ * @example
+ * ```ts
+ * const options: EmbeddedSignUpOptions = { emailVerified: true, loginOptions: { customClaims: { source: 'invite' } } };
+ * ```
+ */
+export type EmbeddedSignUpOptions = {
+  emailVerified?: boolean;
+  phoneVerified?: boolean;
+  loginOptions?: LoginOptions;
+  /** seconds the token stays valid (server default 60) */
+  timeout?: number;
 };

@@ -1,9 +1,11 @@
+import type { SignUpUser } from '../auth/password.ts';
 import type { Http } from '../http.ts';
 import type { LoginHistoryRecord, User } from '../types.ts';
 import type {
   BatchCreateResponse,
   BatchUser,
   ContactUpdateOptions,
+  EmbeddedSignUpOptions,
   UserNames,
   UserOptions,
   UserSearch,
@@ -312,6 +314,49 @@ export type UserApi = {
    * ```
    */
   history(userIds: string[]): Promise<LoginHistoryRecord[]>;
+  /**
+   * An embedded sign-in link: a token for an existing user (any user, not only test users), sent nowhere,
+   * redeemed once with `client.magicLink.verify(token)`. `customClaims` go into the session it opens;
+   * `timeoutSeconds` is its lifetime (server default 60).
+   *
+   * @example
+   * ```ts
+   * const token = await client.management.user.generateEmbeddedLink('ada@example.com', { org: 'acme' });
+   * const { sessionJwt } = await client.magicLink.verify(token);
+   * ```
+   */
+  generateEmbeddedLink(
+    loginId: string,
+    customClaims?: Record<string, unknown>,
+    timeoutSeconds?: number,
+  ): Promise<string>;
+  /**
+   * An embedded sign-up link: a token that creates the user when it is redeemed with
+   * `client.magicLink.verify(token)`. An existing login id → 400 `E112103`.
+   *
+   * @example
+   * ```ts
+   * const token = await client.management.user.generateSignUpEmbeddedLink(
+   *   'ada@example.com',
+   *   { name: 'Ada', email: 'ada@example.com' },
+   *   { emailVerified: true },
+   * );
+   * ```
+   */
+  generateSignUpEmbeddedLink(
+    loginId: string,
+    user?: SignUpUser,
+    options?: EmbeddedSignUpOptions,
+  ): Promise<string>;
+  /**
+   * Removes the user's authenticator (TOTP) seed: TOTP sign-in fails until a new one is added.
+   *
+   * @example
+   * ```ts
+   * await client.management.user.removeTotpSeed('ada@example.com');
+   * ```
+   */
+  removeTotpSeed(loginId: string): Promise<void>;
 };
 
 export function createUserApi(http: Http): UserApi {
@@ -384,5 +429,19 @@ export function createUserApi(http: Http): UserApi {
     // Node and Go post a bare JSON array of user ids.
     history: (userIds) =>
       http.request('POST', '/v1/mgmt/user/history', { auth: 'management', body: userIds }),
+    async generateEmbeddedLink(loginId, customClaims, timeoutSeconds) {
+      const body = { loginId, customClaims, timeout: timeoutSeconds };
+      return (await http.request<{ token: string }>('POST', '/v1/mgmt/user/signin/embeddedlink', {
+        auth: 'management',
+        body,
+      })).token;
+    },
+    async generateSignUpEmbeddedLink(loginId, user, options = {}) {
+      return (await http.request<{ token: string }>('POST', '/v1/mgmt/user/signup/embeddedlink', {
+        auth: 'management',
+        body: { ...options, loginId, user },
+      })).token;
+    },
+    removeTotpSeed: (loginId) => postVoid('/v1/mgmt/user/totp/delete', { loginId }),
   };
 }

@@ -1,8 +1,9 @@
+import type { TemplateOverrides } from './settings.ts';
 import type { Channel, MessageKind, MessageVars } from './types.ts';
 
 export type Template = { subject: string; text: string; html: string };
 
-const EMAIL_DEFAULTS: Record<MessageKind, Template> = {
+export const EMAIL_DEFAULTS: Record<MessageKind, Template> = {
   otp: {
     subject: 'Your sign-in code: {{code}}',
     text: 'Hello {{name}},\n\nYour code is {{code}}. It expires in {{expiresInMinutes}} minutes.\n\nIf you did not ask for it, ignore this message.',
@@ -30,7 +31,7 @@ const EMAIL_DEFAULTS: Record<MessageKind, Template> = {
   },
 };
 
-const TEXT_DEFAULTS: Record<MessageKind, string> = {
+export const TEXT_DEFAULTS: Record<MessageKind, string> = {
   otp: 'Your code is {{code}}',
   magiclink: 'Sign in: {{link}}',
   enchantedlink: 'Pick link {{linkId}}: {{linksText}}',
@@ -38,46 +39,86 @@ const TEXT_DEFAULTS: Record<MessageKind, string> = {
   reset: 'Reset your password: {{link}}{{code}}',
 };
 
-const escapeHtml = (v: string) =>
+/** Variables the server sets: a request's templateOptions can never replace them (no phishing links). */
+export const SERVER_VARIABLES = [
+  'code',
+  'link',
+  'name',
+  'loginId',
+  'linkId',
+  'links',
+  'linksText',
+  'linksHtml',
+  'expiresInMinutes',
+  'templateOptions',
+] as const;
+
+export const escapeHtml = (v: string) =>
   v.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 function fill(template: string, vars: Record<string, string>, html: boolean): string {
+  // One pass: a value that itself contains {{…}} is never expanded again.
   return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, name: string) => {
-    const value = vars[name] ?? '';
+    const value = Object.hasOwn(vars, name) ? vars[name]! : '';
     // linksHtml is built here from escaped parts; everything else is escaped in HTML.
     return html && name !== 'linksHtml' ? escapeHtml(value) : value;
   });
 }
 
-function stringVars(vars: MessageVars): Record<string, string> {
+const isScalar = (v: unknown): v is string | number | boolean =>
+  typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+
+function stringVars(channel: Channel, vars: MessageVars): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(vars))
-    if (v !== undefined && v !== null && typeof v !== 'object') out[k] = String(v);
-  const links = vars.links ?? [];
+  const options = vars.templateOptions;
+  if (options && typeof options === 'object' && !Array.isArray(options))
+    for (const [k, v] of Object.entries(options))
+      if (isScalar(v) && !(SERVER_VARIABLES as readonly string[]).includes(k)) out[k] = String(v);
+  for (const [k, v] of Object.entries(vars)) if (isScalar(v)) out[k] = String(v);
+  const links = Array.isArray(vars.links) ? vars.links.filter((l) => typeof l === 'string') : [];
   out.linksText = links.map((l, i) => `${i + 1}. ${l}`).join('\n');
   out.linksHtml = links.map((l) => `<a href="${escapeHtml(l)}">${escapeHtml(linkNumber(l))}</a>`).join(' ');
   out.name ||= out.loginId ?? '';
+  // A voice call reads "123456" as a number; spaced digits are read one by one.
+  if (channel === 'voice' && out.code) out.code = [...out.code].join(' ');
   return out;
 }
 
 /** Enchanted links carry their number as `&n=NN` for display; the token alone decides. */
-const linkNumber = (link: string) => new URL(link).searchParams.get('n') ?? link;
+function linkNumber(link: string): string {
+  try {
+    return new URL(link).searchParams.get('n') ?? link;
+  } catch {
+    return link;
+  }
+}
 
-/** Renders a message from the project's template for its kind (or the built-in one). */
+/**
+ * Renders a message from the project's template: the one named by `templateId` if the project has it,
+ * else the one for its kind, else the built-in one. An email template without a subject keeps the built-in subject.
+ */
 export function render(
   channel: Channel,
   kind: MessageKind,
   vars: MessageVars,
-  overrides?: {
-    email?: Partial<Record<MessageKind, Partial<Template>>>;
-    text?: Partial<Record<MessageKind, string>>;
-  },
+  overrides?: TemplateOverrides,
+  templateId?: string,
 ): Template {
-  const v = stringVars(vars);
+  const v = stringVars(channel, vars);
+  const pick = <T>(table: Record<string, T> | undefined): T | undefined =>
+    (templateId && table && Object.hasOwn(table, templateId) ? table[templateId] : undefined) ??
+    (table && Object.hasOwn(table, kind) ? table[kind] : undefined);
   if (channel === 'email') {
-    const t = { ...EMAIL_DEFAULTS[kind], ...overrides?.email?.[kind] };
+    const override = pick(overrides?.email);
+    // A custom body replaces both parts: a project that writes only `text` sends a text-only email.
+    const custom = override?.text !== undefined || override?.html !== undefined;
+    const t = {
+      subject: override?.subject ?? EMAIL_DEFAULTS[kind].subject,
+      text: custom ? (override?.text ?? '') : EMAIL_DEFAULTS[kind].text,
+      html: custom ? (override?.html ?? '') : EMAIL_DEFAULTS[kind].html,
+    };
     return { subject: fill(t.subject, v, false), text: fill(t.text, v, false), html: fill(t.html, v, true) };
   }
-  const body = fill(overrides?.text?.[kind] ?? TEXT_DEFAULTS[kind], v, false);
+  const body = fill(pick(overrides?.text) ?? TEXT_DEFAULTS[kind], v, false);
   return { subject: '', text: body, html: '' };
 }

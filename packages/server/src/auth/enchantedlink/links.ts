@@ -26,25 +26,37 @@ export function shuffle<T>(items: T[]): T[] {
  * Creates a pending session and its links (three for a message, one for a test user's generated link);
  * answers the pending ref, the number of the right link, and the links with the right one first.
  */
-export async function createEnchantedLinks(db: Db, secrets: SecretRepo, project: Project, prepared: Prepared, redirect: string, count: 1 | 3) {
-    const ttl = project.settings.passwordless.enchantedLinkExpirationSeconds;
-    const pendingRef = randomBase62(43);
-    const numbers = linkNumbers();
-    const links: string[] = [];
-    await db.transaction().execute(async (tx) => {
-      const base = { loginId: prepared.loginId, userId: prepared.userId, method: 'email', ttlSeconds: ttl };
-      const pendingId = await secrets.create(tx, project.id, { ...base, kind: 'enchanted-pending', secret: pendingRef, payload: prepared.payload });
-      for (let i = 0; i < count; i++) {
-        const token = newLinkToken();
-        await secrets.create(tx, project.id, {
-          ...base,
-          kind: 'enchanted-link',
-          secret: token,
-          groupId: pendingId,
-          payload: { flow: prepared.payload.flow, correct: i === 0 },
-        });
-        links.push(linkWithToken(redirect, token, count === 3 ? { n: numbers[i]! } : {}));
-      }
+export async function createEnchantedLinks(
+  db: Db,
+  secrets: SecretRepo,
+  project: Project,
+  prepared: Prepared,
+  redirect: string,
+  count: 1 | 3,
+) {
+  const ttl = project.settings.passwordless.enchantedLinkExpirationSeconds;
+  const pendingRef = randomBase62(43);
+  const numbers = linkNumbers();
+  const links: string[] = [];
+  await db.transaction().execute(async (tx) => {
+    const base = { loginId: prepared.loginId, userId: prepared.userId, method: 'email', ttlSeconds: ttl };
+    const pendingId = await secrets.create(tx, project.id, {
+      ...base,
+      kind: 'enchanted-pending',
+      secret: pendingRef,
+      payload: prepared.payload,
     });
-    return { pendingRef, linkId: numbers[0], links, ttl };
+    for (let i = 0; i < count; i++) {
+      const token = newLinkToken();
+      await secrets.create(tx, project.id, {
+        ...base,
+        kind: 'enchanted-link',
+        secret: token,
+        groupId: pendingId,
+        payload: { flow: prepared.payload.flow, correct: i === 0 },
+      });
+      links.push(linkWithToken(redirect, token, count === 3 ? { n: numbers[i]! } : {}));
+    }
+  });
+  return { pendingRef, linkId: numbers[0], links, ttl };
 }

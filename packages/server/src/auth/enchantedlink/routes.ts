@@ -6,9 +6,9 @@ import type { Project } from '../../projects/repo.ts';
 import { nowSeconds } from '../../util.ts';
 import { optionalRefresh, passwordless } from '../passwordless/context.ts';
 import { resolveRedirect } from '../passwordless/redirects.ts';
-import { createEnchantedLinks, shuffle } from './links.ts';
 import { startBody, updateAddressBody } from '../passwordless/schema.ts';
 import type { Prepared, StartFlow } from '../passwordless/service.ts';
+import { createEnchantedLinks, shuffle } from './links.ts';
 
 const verifyBody = z.object({ token: z.string().min(10).max(512) });
 const pendingBody = z.object({ pendingRef: z.string().min(10).max(512) });
@@ -23,7 +23,14 @@ export const enchantedLinkRoutes: RoutePlugin = (app, deps) => {
 
   async function start(project: Project, prepared: Prepared, requestedRedirect: string | undefined) {
     const redirect = resolveRedirect(project, requestedRedirect, config.mode);
-    const { pendingRef, linkId, links, ttl } = await createEnchantedLinks(store.db, secrets, project, prepared, redirect, 3);
+    const { pendingRef, linkId, links, ttl } = await createEnchantedLinks(
+      store.db,
+      secrets,
+      project,
+      prepared,
+      redirect,
+      3,
+    );
     // The links are sent in a shuffled order so the position gives nothing away.
     const shuffled = shuffle(links);
     const masked = await service.send(project, prepared, 'enchantedlink', { linkId, links: shuffled }, ttl);
@@ -36,7 +43,11 @@ export const enchantedLinkRoutes: RoutePlugin = (app, deps) => {
       const body = parseInput(startBody, req.body);
       await limits.enforce(project, 'send', { loginId: body.loginId, ip: req.ip });
       const caller = flow === 'signup' ? undefined : await optionalRefresh(deps, req);
-      return start(project, await service.prepareStart(project, flow, 'email', body, caller), body.URI ?? body.redirectUrl);
+      return start(
+        project,
+        await service.prepareStart(project, flow, 'email', body, caller),
+        body.URI ?? body.redirectUrl,
+      );
     });
   }
 
@@ -54,12 +65,20 @@ export const enchantedLinkRoutes: RoutePlugin = (app, deps) => {
     const link = await secrets.findByToken(project.id, ['enchanted-link'], token);
     if (!link || !(await secrets.consume(project.id, link.id))) throw new LatchkeyError('invalidLink');
     const pending = await secrets.findById(project.id, link.groupId);
-    if (!pending || pending.consumedTime !== null || pending.expiresTime <= nowSeconds() || pending.state !== '') {
+    if (
+      !pending ||
+      pending.consumedTime !== null ||
+      pending.expiresTime <= nowSeconds() ||
+      pending.state !== ''
+    ) {
       throw new LatchkeyError('invalidLink');
     }
     if (!link.payload.correct) {
       await secrets.retirePending(project.id, pending.id);
-      throw new LatchkeyError('invalidLink', 'That was not the link with the number shown on your screen; start again');
+      throw new LatchkeyError(
+        'invalidLink',
+        'That was not the link with the number shown on your screen; start again',
+      );
     }
     await secrets.setState(project.id, pending.id, 'verified', pending.userId);
     return {};
@@ -74,5 +93,4 @@ export const enchantedLinkRoutes: RoutePlugin = (app, deps) => {
     }
     return sendSession(reply, await service.redeem(project, pending, { ip: req.ip }, 'email'));
   });
-
 };

@@ -2,13 +2,11 @@ import { z } from 'zod';
 import { LatchkeyError } from '../../errors.ts';
 import { type RoutePlugin, sendSession } from '../../http/app.ts';
 import { parseInput } from '../../http/validate.ts';
-import type { Project } from '../../projects/repo.ts';
 import { type Method, methods, parseMethod } from '../passwordless/addresses.ts';
 import { optionalRefresh, passwordless } from '../passwordless/context.ts';
-import { linkWithToken, resolveRedirect } from '../passwordless/redirects.ts';
+import { issueLink } from '../passwordless/issue.ts';
 import { startBody, updateAddressBody } from '../passwordless/schema.ts';
-import { newLinkToken } from '../passwordless/secrets.ts';
-import type { Prepared, StartFlow } from '../passwordless/service.ts';
+import type { StartFlow } from '../passwordless/service.ts';
 
 const verifyBody = z.object({ token: z.string().min(10).max(512) });
 // Magic links are not sent by voice.
@@ -18,23 +16,7 @@ const LINK_METHODS = methods.filter((m) => m !== 'voice');
 export const magicLinkRoutes: RoutePlugin = (app, deps) => {
   const { auth, limits, config } = deps;
   const { secrets, service } = passwordless(deps);
-
-  async function issueLink(project: Project, prepared: Prepared, requestedRedirect: string | undefined) {
-    const redirect = resolveRedirect(project, requestedRedirect, config.mode);
-    const ttl = project.settings.passwordless.magicLinkExpirationSeconds;
-    const token = newLinkToken();
-    await secrets.create(deps.store.db, project.id, {
-      kind: 'magiclink',
-      secret: token,
-      loginId: prepared.loginId,
-      userId: prepared.userId,
-      method: prepared.method,
-      payload: prepared.payload,
-      ttlSeconds: ttl,
-    });
-    const kind = prepared.payload.flow === 'reset' ? 'reset' : 'magiclink';
-    return service.send(project, prepared, kind, { link: linkWithToken(redirect, token) }, ttl);
-  }
+  const issuing = { db: deps.store.db, secrets, service, mode: config.mode };
 
   for (const flow of ['signup', 'signin', 'signup-in'] as StartFlow[]) {
     app.post<{ Params: { method: string } }>(`/v1/auth/magiclink/${flow}/:method`, async (req) => {
@@ -44,7 +26,7 @@ export const magicLinkRoutes: RoutePlugin = (app, deps) => {
       await limits.enforce(project, 'send', { loginId: body.loginId, ip: req.ip });
       const caller = flow === 'signup' ? undefined : await optionalRefresh(deps, req);
       const prepared = await service.prepareStart(project, flow, method, body, caller);
-      return issueLink(project, prepared, body.URI ?? body.redirectUrl);
+      return issueLink(issuing, project, prepared, body.URI ?? body.redirectUrl);
     });
   }
 
@@ -64,7 +46,12 @@ export const magicLinkRoutes: RoutePlugin = (app, deps) => {
       const m = method === 'param' ? parseMethod(req.params.method ?? '', ['sms', 'whatsapp']) : method;
       const body = parseInput(updateAddressBody, req.body);
       await limits.enforce(caller.project, 'send', { loginId: body.loginId, ip: req.ip });
-      return issueLink(caller.project, service.prepareUpdate(caller, m, body), body.URI ?? body.redirectUrl);
+      return issueLink(
+        issuing,
+        caller.project,
+        service.prepareUpdate(caller, m, body),
+        body.URI ?? body.redirectUrl,
+      );
     });
   update('/v1/auth/magiclink/update/email', 'email');
   update('/v1/auth/magiclink/update/phone/:method', 'param');

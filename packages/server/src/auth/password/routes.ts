@@ -40,12 +40,18 @@ const updateBody = z.object({
 });
 const resetBody = z.object({ loginId: z.string().min(1).max(320) });
 
-export const passwordRoutes: RoutePlugin = (app, { store, users, sessions, auth }) => {
+/**
+ * Rate limits (docs/rate-limits.md): sign-up, sign-in and replace are `signIn` calls (each checks or sets a
+ * password), reset is a `send`, and update is a `verify` (the last step of a reset). Each counts per login id
+ * and per client address before any password is hashed.
+ */
+export const passwordRoutes: RoutePlugin = (app, { store, users, sessions, auth, limits }) => {
   const service = createPasswordService({ db: store.db, users, tenants: createTenantRepo(), sessions });
 
   app.post('/v1/auth/password/signup', async (req, reply) => {
     const project = await auth.project(req);
     const body = parseInput(signUpBody, req.body);
+    await limits.enforce(project, 'signIn', { loginId: body.loginId, ip: req.ip });
     const issued = await service.signUp(
       project,
       {
@@ -62,6 +68,7 @@ export const passwordRoutes: RoutePlugin = (app, { store, users, sessions, auth 
   app.post('/v1/auth/password/signin', async (req, reply) => {
     const project = await auth.project(req);
     const body = parseInput(signInBody, req.body);
+    await limits.enforce(project, 'signIn', { loginId: body.loginId, ip: req.ip });
     const issued = await service.signIn(
       project,
       { loginId: body.loginId, password: body.password, customClaims: body.loginOptions?.customClaims },
@@ -72,13 +79,17 @@ export const passwordRoutes: RoutePlugin = (app, { store, users, sessions, auth 
 
   app.post('/v1/auth/password/replace', async (req, reply) => {
     const project = await auth.project(req);
-    const issued = await service.replace(project, parseInput(replaceBody, req.body), { ip: req.ip });
+    const body = parseInput(replaceBody, req.body);
+    await limits.enforce(project, 'signIn', { loginId: body.loginId, ip: req.ip });
+    const issued = await service.replace(project, body, { ip: req.ip });
     return sendSession(reply, issued);
   });
 
   app.post('/v1/auth/password/update', async (req) => {
     const caller = await auth.refresh(req);
-    await service.update(caller.project, caller.user, parseInput(updateBody, req.body));
+    const body = parseInput(updateBody, req.body);
+    await limits.enforce(caller.project, 'verify', { loginId: body.loginId, ip: req.ip });
+    await service.update(caller.project, caller.user, body);
     return {};
   });
 
@@ -89,8 +100,9 @@ export const passwordRoutes: RoutePlugin = (app, { store, users, sessions, auth 
 
   // Reset sends a link or code: message delivery arrives with the passwordless work.
   app.post('/v1/auth/password/reset', async (req) => {
-    await auth.project(req);
-    parseInput(resetBody, req.body);
+    const project = await auth.project(req);
+    const body = parseInput(resetBody, req.body);
+    await limits.enforce(project, 'send', { loginId: body.loginId, ip: req.ip });
     throw new LatchkeyError(
       'passwordResetNotConfigured',
       'Password reset needs message delivery, which is not configured on this server yet',

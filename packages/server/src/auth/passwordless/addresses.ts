@@ -9,7 +9,10 @@ const E164 = /^\+[1-9]\d{6,14}$/;
 
 export function parseMethod(value: string, allowed: readonly Method[] = methods): Method {
   if (!(allowed as readonly string[]).includes(value)) {
-    throw new LatchkeyError('invalidArguments', `Unknown delivery method "${value}": use one of ${allowed.join(', ')}`);
+    throw new LatchkeyError(
+      'invalidArguments',
+      `Unknown delivery method "${value}": use one of ${allowed.join(', ')}`,
+    );
   }
   return value as Method;
 }
@@ -22,12 +25,18 @@ export function checkAddress(method: Method, address: string | undefined): strin
   if (!address) {
     throw new LatchkeyError(
       'missingArguments',
-      method === 'email' ? 'No email address to send to: the user has none and the login id is not an email' : 'No phone number to send to',
+      method === 'email'
+        ? 'No email address to send to: the user has none and the login id is not an email'
+        : 'No phone number to send to',
     );
   }
-  if (method === 'email' && !isEmail(address)) throw new LatchkeyError('invalidArguments', `"${address}" is not a valid email address`);
+  if (method === 'email' && !isEmail(address))
+    throw new LatchkeyError('invalidArguments', `"${address}" is not a valid email address`);
   if (method !== 'email' && !E164.test(address)) {
-    throw new LatchkeyError('invalidArguments', `"${address}" is not an E.164 phone number such as +14155550100`);
+    throw new LatchkeyError(
+      'invalidArguments',
+      `"${address}" is not an E.164 phone number such as +14155550100`,
+    );
   }
   return address;
 }

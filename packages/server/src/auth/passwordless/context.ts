@@ -10,7 +10,13 @@ const cache = new WeakMap<object, ReturnType<typeof build>>();
 
 function build(deps: RouteDeps) {
   const secrets = createSecretRepo(deps.store.db);
-  const service = createPasswordlessService({ db: deps.store.db, users: deps.users, sessions: deps.sessions, secrets, delivery: deps.delivery });
+  const service = createPasswordlessService({
+    db: deps.store.db,
+    users: deps.users,
+    sessions: deps.sessions,
+    secrets,
+    delivery: deps.delivery,
+  });
   return { secrets, service };
 }
 
@@ -24,7 +30,10 @@ export function passwordless(deps: RouteDeps) {
 }
 
 /** `P:R?` calls: a refresh token is optional, but when one is sent it must be valid. */
-export async function optionalRefresh(deps: RouteDeps, req: FastifyRequest): Promise<RefreshContext | undefined> {
+export async function optionalRefresh(
+  deps: RouteDeps,
+  req: FastifyRequest,
+): Promise<RefreshContext | undefined> {
   const parsed = parseAuthorization(req.headers.authorization);
   return parsed && parsed.jwts.length > 0 ? deps.auth.refresh(req) : undefined;
 }

@@ -7,11 +7,18 @@ const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
  * The redirect URL of a link: the one asked for, or the project default. It must point to an allowed
  * origin: the project's allow-list, the default's origin, and in development mode any localhost port.
  */
-export function resolveRedirect(project: Project, requested: string | undefined, mode: 'development' | 'production'): string {
+export function resolveRedirect(
+  project: Project,
+  requested: string | undefined,
+  mode: 'development' | 'production',
+): string {
   const { defaultRedirectUrl, allowedRedirectOrigins } = project.settings.passwordless;
   const target = requested ?? defaultRedirectUrl;
   if (!target) {
-    throw new LatchkeyError('missingArguments', 'A redirect URL is required (URI / redirectUrl), and the project has no default');
+    throw new LatchkeyError(
+      'missingArguments',
+      'A redirect URL is required (URI / redirectUrl), and the project has no default',
+    );
   }
   let url: URL;
   try {
@@ -26,7 +33,10 @@ export function resolveRedirect(project: Project, requested: string | undefined,
   if (defaultRedirectUrl) allowed.add(new URL(defaultRedirectUrl).origin);
   const localDev = mode === 'development' && LOCAL_HOSTS.has(url.hostname);
   if (!allowed.has(url.origin) && !localDev) {
-    throw new LatchkeyError('redirectNotAllowed', `Redirect origin ${url.origin} is not in the project's allowed redirect origins`);
+    throw new LatchkeyError(
+      'redirectNotAllowed',
+      `Redirect origin ${url.origin} is not in the project's allowed redirect origins`,
+    );
   }
   return url.toString();
 }

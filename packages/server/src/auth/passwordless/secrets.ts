@@ -1,6 +1,14 @@
 import { randomInt } from 'node:crypto';
 import type { Db } from '../../store/db.ts';
-import { constantTimeEqual, newId, normalizeLoginId, nowSeconds, parseJson, randomBase62, sha256Hex } from '../../util.ts';
+import {
+  constantTimeEqual,
+  newId,
+  normalizeLoginId,
+  nowSeconds,
+  parseJson,
+  randomBase62,
+  sha256Hex,
+} from '../../util.ts';
 
 export type SecretKind = 'otp' | 'magiclink' | 'enchanted-link' | 'enchanted-pending' | 'embedded';
 
@@ -8,7 +16,14 @@ export type SecretKind = 'otp' | 'magiclink' | 'enchanted-link' | 'enchanted-pen
 export type SecretPayload = {
   flow: 'signup' | 'signin' | 'update-email' | 'update-phone' | 'reset';
   /** sign-up: the user to create at verification */
-  newUser?: { name?: string; givenName?: string; middleName?: string; familyName?: string; email?: string; phone?: string };
+  newUser?: {
+    name?: string;
+    givenName?: string;
+    middleName?: string;
+    familyName?: string;
+    email?: string;
+    phone?: string;
+  };
   /** update flows: the new address and how to merge it */
   address?: string;
   addToLoginIds?: boolean;
@@ -137,7 +152,12 @@ export function createSecretRepo(db: Db) {
     },
 
     async findById(projectId: string, id: string): Promise<SecretRow | undefined> {
-      const row = await db.selectFrom('one_time_secrets').selectAll().where('project_id', '=', projectId).where('id', '=', id).executeTakeFirst();
+      const row = await db
+        .selectFrom('one_time_secrets')
+        .selectAll()
+        .where('project_id', '=', projectId)
+        .where('id', '=', id)
+        .executeTakeFirst();
       return row && toRow(row);
     },
 
@@ -168,7 +188,12 @@ export function createSecretRepo(db: Db) {
         .where('project_id', '=', projectId)
         .where('id', '=', id)
         .execute();
-      const row = await db.selectFrom('one_time_secrets').select('attempts').where('project_id', '=', projectId).where('id', '=', id).executeTakeFirst();
+      const row = await db
+        .selectFrom('one_time_secrets')
+        .select('attempts')
+        .where('project_id', '=', projectId)
+        .where('id', '=', id)
+        .executeTakeFirst();
       return row?.attempts ?? Number.MAX_SAFE_INTEGER;
     },
 
@@ -186,7 +211,13 @@ export function createSecretRepo(db: Db) {
       return Number(result.numUpdatedRows) === 1;
     },
 
-    async setState(projectId: string, id: string, state: string, userId: string, payload?: SecretPayload): Promise<void> {
+    async setState(
+      projectId: string,
+      id: string,
+      state: string,
+      userId: string,
+      payload?: SecretPayload,
+    ): Promise<void> {
       await db
         .updateTable('one_time_secrets')
         .set({ state, user_id: userId, ...(payload ? { payload_json: JSON.stringify(payload) } : {}) })

@@ -48,19 +48,35 @@ export function createPasswordlessService(deps: {
   };
 
   /** Step-up and MFA build on a live session: the refresh token must belong to the same user. */
-  function previousFactors(options: LoginOptions, caller: RefreshContext | undefined, userId: string): string[] | undefined {
+  function previousFactors(
+    options: LoginOptions,
+    caller: RefreshContext | undefined,
+    userId: string,
+  ): string[] | undefined {
     if (!options?.stepup && !options?.mfa) return undefined;
-    if (!caller) throw new LatchkeyError('missingRefreshToken', 'Step-up and MFA need the current refresh token');
-    if (caller.user.userId !== userId) throw new LatchkeyError('unauthorized', 'The refresh token belongs to another user');
+    if (!caller)
+      throw new LatchkeyError('missingRefreshToken', 'Step-up and MFA need the current refresh token');
+    if (caller.user.userId !== userId)
+      throw new LatchkeyError('unauthorized', 'The refresh token belongs to another user');
     return Array.isArray(caller.payload.amr) ? (caller.payload.amr as string[]) : [];
   }
 
-  function defaultAddress(method: Method, loginId: string, user?: { email?: string; phone?: string }): string | undefined {
+  function defaultAddress(
+    method: Method,
+    loginId: string,
+    user?: { email?: string; phone?: string },
+  ): string | undefined {
     if (method === 'email') return user?.email || (isEmail(loginId) ? normalizeLoginId(loginId) : undefined);
     return user?.phone || (E164.test(loginId) ? loginId : undefined);
   }
 
-  async function prepareStart(project: Project, flow: StartFlow, method: Method, body: StartBody, caller?: RefreshContext): Promise<Prepared> {
+  async function prepareStart(
+    project: Project,
+    flow: StartFlow,
+    method: Method,
+    body: StartBody,
+    caller?: RefreshContext,
+  ): Promise<Prepared> {
     const existing = await users.findByLoginId(db, project.id, body.loginId);
     const effective = flow === 'signup-in' ? (existing ? 'signin' : 'signup') : flow;
     const options = body.loginOptions;
@@ -82,7 +98,12 @@ export function createPasswordlessService(deps: {
         userId: '',
         address,
         name: profile.name || body.loginId,
-        payload: { flow: 'signup', newUser: profile, customClaims: options?.customClaims, verifies: addressKind(method) },
+        payload: {
+          flow: 'signup',
+          newUser: profile,
+          customClaims: options?.customClaims,
+          verifies: addressKind(method),
+        },
       };
     }
     if (!existing) throw new LatchkeyError('authUserNotFound', `User ${body.loginId} not found`);
@@ -129,14 +150,21 @@ export function createPasswordlessService(deps: {
     };
   }
 
-  async function send(project: Project, prepared: Prepared, kind: MessageKind, vars: Record<string, unknown>, ttlSeconds: number) {
+  async function send(
+    project: Project,
+    prepared: Prepared,
+    kind: MessageKind,
+    vars: Record<string, unknown>,
+    ttlSeconds: number,
+  ) {
     await deps.delivery.send(project.id, project.settings.delivery, {
       channel: prepared.method,
       to: prepared.address,
       kind,
       templateId: prepared.templateId,
+      // Request options may add template variables, never replace the server's code, link or name.
       vars: {
-        ...prepared.templateOptions,
+        templateOptions: prepared.templateOptions,
         ...vars,
         name: prepared.name,
         loginId: prepared.loginId,
@@ -147,13 +175,19 @@ export function createPasswordlessService(deps: {
   }
 
   /** Applies a verified email/phone change. Answers the user the session is for. */
-  async function applyUpdate(tx: Db, project: Project, user: UserRecord, payload: SecretPayload): Promise<UserRecord> {
+  async function applyUpdate(
+    tx: Db,
+    project: Project,
+    user: UserRecord,
+    payload: SecretPayload,
+  ): Promise<UserRecord> {
     const address = payload.address!;
     const field = payload.flow === 'update-email' ? 'email' : 'phone';
     if (payload.addToLoginIds) {
       const ownerId = await users.resolveUserId(tx, project.id, address);
       if (ownerId && ownerId !== user.userId) {
-        if (!payload.onMergeUseExisting) throw new LatchkeyError('loginIdInUse', `${address} is already the login id of another user`);
+        if (!payload.onMergeUseExisting)
+          throw new LatchkeyError('loginIdInUse', `${address} is already the login id of another user`);
         const owner = await users.load(tx, project.id, ownerId);
         if (!owner) throw new LatchkeyError('authUserNotFound');
         return owner;
@@ -172,7 +206,13 @@ export function createPasswordlessService(deps: {
    * Completes a redeemed code or link: creates the signed-up user, applies an address change, or signs in;
    * the address the message went to is now verified; then the session is issued.
    */
-  async function redeem(project: Project, secret: SecretRow, client: Client, amrMethod: string, extraClaims?: Record<string, unknown>): Promise<IssuedSession> {
+  async function redeem(
+    project: Project,
+    secret: SecretRow,
+    client: Client,
+    amrMethod: string,
+    extraClaims?: Record<string, unknown>,
+  ): Promise<IssuedSession> {
     const payload = secret.payload;
     let firstSeen = false;
     const user = await db.transaction().execute(async (tx) => {
@@ -188,8 +228,14 @@ export function createPasswordlessService(deps: {
       const current = await users.loadForUpdate(tx, project.id, secret.userId, false);
       if (!current) throw new LatchkeyError('authUserNotFound', 'The user no longer exists');
       checkUserCanSignIn(current);
-      if (payload.flow === 'update-email' || payload.flow === 'update-phone') return applyUpdate(tx, project, current, payload);
-      const verifiedField = payload.verifies === 'email' ? 'verifiedEmail' : payload.verifies === 'phone' ? 'verifiedPhone' : undefined;
+      if (payload.flow === 'update-email' || payload.flow === 'update-phone')
+        return applyUpdate(tx, project, current, payload);
+      const verifiedField =
+        payload.verifies === 'email'
+          ? 'verifiedEmail'
+          : payload.verifies === 'phone'
+            ? 'verifiedPhone'
+            : undefined;
       const needsSave = current.status === 'invited' || (verifiedField && !current[verifiedField]);
       if (needsSave) {
         if (current.status === 'invited') current.status = 'enabled';
@@ -201,7 +247,11 @@ export function createPasswordlessService(deps: {
     });
     await recordLogin(db, { projectId: project.id, userId: user.userId, ip: client.ip, method: amrMethod });
     const amr = unique([...(payload.previousAmr ?? []), amrMethod]);
-    return sessions.issue(project, user, { amr, firstSeen, customClaims: { ...payload.customClaims, ...extraClaims } });
+    return sessions.issue(project, user, {
+      amr,
+      firstSeen,
+      customClaims: { ...payload.customClaims, ...extraClaims },
+    });
   }
 
   return { prepareStart, prepareUpdate, send, redeem, amrFor: (method: Method) => AMR[method] };

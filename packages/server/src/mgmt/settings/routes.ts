@@ -4,10 +4,12 @@ import type { RoutePlugin } from '../../http/app.ts';
 import { parseInput } from '../../http/validate.ts';
 import {
   type PasswordPolicy,
+  type ProjectSettings,
   passwordPolicyChangeSchema,
   projectSettingsSchema,
   signingAlgorithms,
 } from '../../projects/settings.ts';
+import { passwordlessChangeSchema, rateLimitsChangeSchema } from './changes.ts';
 
 /**
  * Descope's password-settings shape. The Go SDK spells it `nonAlphanumeric`, the Node SDK `nonAlphaNumeric`:
@@ -30,7 +32,10 @@ const wirePasswordSettings = (policy: PasswordPolicy) => ({
   reuseAmount: 0,
 });
 
-/** Latchkey's own project settings (session lifetimes, rotation, signing algorithm): not part of the Descope API. */
+/**
+ * Latchkey's own project settings (session lifetimes, rotation, signing algorithm, rate limits, one-time codes
+ * and links): not part of the Descope API. Nested sections are partial and merged into what is stored.
+ */
 const projectSettingsBody = z.object({
   sessionTokenExpiration: z
     .number()
@@ -46,7 +51,36 @@ const projectSettingsBody = z.object({
     .optional(),
   refreshTokenRotation: z.boolean().optional(),
   signingAlgorithm: z.enum(signingAlgorithms).optional(),
+  rateLimits: rateLimitsChangeSchema.optional(),
+  passwordless: passwordlessChangeSchema.optional(),
 });
+
+/** Merges a validated change into the stored settings; nested objects merge, arrays and values replace. */
+function applyProjectChanges(
+  current: ProjectSettings,
+  changes: z.infer<typeof projectSettingsBody>,
+  clearDefaultRedirectUrl: boolean,
+): ProjectSettings {
+  const { rateLimits, passwordless, ...top } = changes;
+  const limits = { ...current.rateLimits };
+  const { enabled, ...rules } = rateLimits ?? {};
+  if (enabled !== undefined) limits.enabled = enabled;
+  for (const [name, rule] of Object.entries(rules) as [keyof typeof rules, { max?: number }][]) {
+    limits[name] = { ...limits[name], ...rule };
+  }
+  const codes = { ...current.passwordless, ...passwordless };
+  if (clearDefaultRedirectUrl) delete codes.defaultRedirectUrl;
+  return projectSettingsSchema.parse({ ...current, ...top, rateLimits: limits, passwordless: codes });
+}
+
+/** `parseInput` treats `null` and `""` as absent; here they mean "remove the default redirect URL". */
+const clearsDefaultRedirectUrl = (body: unknown): boolean => {
+  const passwordless = (body as { passwordless?: unknown } | null)?.passwordless;
+  if (!passwordless || typeof passwordless !== 'object' || !('defaultRedirectUrl' in passwordless))
+    return false;
+  const value = (passwordless as { defaultRedirectUrl: unknown }).defaultRedirectUrl;
+  return value === null || value === '';
+};
 
 export const settingsRoutes: RoutePlugin = (app, { projects, auth }) => {
   app.get('/v1/mgmt/password/settings', async (req) => {
@@ -94,7 +128,7 @@ export const settingsRoutes: RoutePlugin = (app, { projects, auth }) => {
   app.post('/v1/mgmt/project/settings', async (req) => {
     const project = await auth.management(req);
     const changes = parseInput(projectSettingsBody, req.body);
-    const settings = projectSettingsSchema.parse({ ...project.settings, ...changes });
+    const settings = applyProjectChanges(project.settings, changes, clearsDefaultRedirectUrl(req.body));
     await projects.updateSettings(project.id, settings);
     auth.invalidateProject(project.id);
     return {};

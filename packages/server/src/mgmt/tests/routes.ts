@@ -1,11 +1,11 @@
 import { z } from 'zod';
+import { createEnchantedLinks } from '../../auth/enchantedlink/links.ts';
 import { methods } from '../../auth/passwordless/addresses.ts';
 import { passwordless } from '../../auth/passwordless/context.ts';
-import { resolveRedirect, linkWithToken } from '../../auth/passwordless/redirects.ts';
+import { linkWithToken, resolveRedirect } from '../../auth/passwordless/redirects.ts';
 import { loginOptions, userIn } from '../../auth/passwordless/schema.ts';
 import { newLinkToken, newOtpCode, type SecretPayload } from '../../auth/passwordless/secrets.ts';
 import type { Prepared } from '../../auth/passwordless/service.ts';
-import { createEnchantedLinks } from '../../auth/enchantedlink/links.ts';
 import { LatchkeyError } from '../../errors.ts';
 import type { RoutePlugin } from '../../http/app.ts';
 import { parseInput } from '../../http/validate.ts';
@@ -20,10 +20,25 @@ const deliveryMethod = z
   .transform((v) => v.toLowerCase())
   .pipe(z.enum([...methods, 'embedded']));
 const otpBody = z.object({ loginId, deliveryMethod, loginOptions });
-const magicLinkBody = z.object({ loginId, deliveryMethod: deliveryMethod.optional(), URI: z.string().optional(), redirectUrl: z.string().optional(), loginOptions });
-const enchantedBody = z.object({ loginId, URI: z.string().optional(), redirectUrl: z.string().optional(), loginOptions });
+const magicLinkBody = z.object({
+  loginId,
+  deliveryMethod: deliveryMethod.optional(),
+  URI: z.string().optional(),
+  redirectUrl: z.string().optional(),
+  loginOptions,
+});
+const enchantedBody = z.object({
+  loginId,
+  URI: z.string().optional(),
+  redirectUrl: z.string().optional(),
+  loginOptions,
+});
 const timeout = z.number().int().min(1).max(86_400).optional();
-const embeddedSignIn = z.object({ loginId, customClaims: z.record(z.string(), z.unknown()).optional(), timeout });
+const embeddedSignIn = z.object({
+  loginId,
+  customClaims: z.record(z.string(), z.unknown()).optional(),
+  timeout,
+});
 const embeddedSignUp = z.object({
   loginId,
   user: userIn,
@@ -46,7 +61,8 @@ export const testUtilityRoutes: RoutePlugin = (app, deps) => {
   async function testUser(project: Project, id: string): Promise<UserRecord> {
     const user = await users.findByLoginId(store.db, project.id, id);
     if (!user) throw new LatchkeyError('managementUserNotFound', `User ${id} not found`);
-    if (!user.test) throw new LatchkeyError('invalidArguments', 'Codes and links can be generated for test users only');
+    if (!user.test)
+      throw new LatchkeyError('invalidArguments', 'Codes and links can be generated for test users only');
     return user;
   }
 
@@ -106,7 +122,14 @@ export const testUtilityRoutes: RoutePlugin = (app, deps) => {
     assertCustomClaims(body.loginOptions?.customClaims);
     const redirect = resolveRedirect(project, body.URI ?? body.redirectUrl, config.mode);
     const payload: SecretPayload = { flow: 'signin', customClaims: body.loginOptions?.customClaims };
-    const { links, pendingRef } = await createEnchantedLinks(store.db, secrets, project, prepared(user, body.loginId, 'email', payload), redirect, 1);
+    const { links, pendingRef } = await createEnchantedLinks(
+      store.db,
+      secrets,
+      project,
+      prepared(user, body.loginId, 'email', payload),
+      redirect,
+      1,
+    );
     return { loginId: body.loginId, link: links[0], pendingRef };
   });
 

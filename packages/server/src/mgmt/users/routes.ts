@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { loginHistory } from '../../auth/login-history.ts';
+import { createTotpRepo } from '../../auth/totp/repo.ts';
 import { LatchkeyError } from '../../errors.ts';
 import type { RoutePlugin } from '../../http/app.ts';
 import { parseInput } from '../../http/validate.ts';
@@ -230,6 +231,16 @@ export const userRoutes: RoutePlugin = (app, { store, users, sessions, auth }) =
   app.post('/v1/mgmt/user/password/expire', async (req) => {
     const project = await auth.management(req);
     await service.expirePassword(project, parseInput(byLoginId, req.body).loginId);
+    return {};
+  });
+
+  // Removes the authenticator seed: TOTP sign-in fails until the user adds one again (`/v1/auth/totp/update`).
+  app.post('/v1/mgmt/user/totp/delete', async (req) => {
+    const project = await auth.management(req);
+    const id = parseInput(byLoginId, req.body).loginId;
+    const userId = await users.resolveUserId(db, project.id, id);
+    if (!userId) throw new LatchkeyError('managementUserNotFound', `User ${id} not found`);
+    await createTotpRepo().removeSeed(db, project.id, userId);
     return {};
   });
 
