@@ -66,7 +66,10 @@ for (const store of STORES) {
       assert.equal((await h.client.validateSession(res.sessionJwt)).token.team, 'blue');
       const forged = await rejection(h.client.magicLink.verify('A'.repeat(43)), LatchkeyApiError);
       assert.equal(forged.errorCode, ERROR_CODES.invalidLink);
-      const unknown = await rejection(h.client.magicLink.signIn('email', uniqueLogin('ghost'), REDIRECT), LatchkeyApiError);
+      const unknown = await rejection(
+        h.client.magicLink.signIn('email', uniqueLogin('ghost'), REDIRECT),
+        LatchkeyApiError,
+      );
       assert.equal(unknown.errorCode, ERROR_CODES.authUserNotFound);
     });
 
@@ -119,7 +122,13 @@ for (const store of STORES) {
       assert.deepEqual(res.user?.loginIds, [loginId, newEmail]);
 
       const phone = '+14155557002';
-      const phoneSent = await h.client.magicLink.updatePhone('sms', loginId, phone, res.refreshJwt!, REDIRECT);
+      const phoneSent = await h.client.magicLink.updatePhone(
+        'sms',
+        loginId,
+        phone,
+        res.refreshJwt!,
+        REDIRECT,
+      );
       assert.deepEqual(phoneSent, { maskedPhone: '+1*******002' });
       const updated = await h.client.magicLink.verify(linksIn(await lastMessage(h.server, phone))[0]!.token);
       assert.equal(updated.user?.phone, phone);
@@ -157,7 +166,10 @@ for (const store of STORES) {
       assert.ok(links.every((l) => l.url.startsWith(`${REDIRECT}?t=`)));
 
       const client = h.newClient();
-      const waiting = client.enchantedLink.waitForSession(started.pendingRef, { intervalMs: 100, timeoutMs: 20_000 });
+      const waiting = client.enchantedLink.waitForSession(started.pendingRef, {
+        intervalMs: 100,
+        timeoutMs: 20_000,
+      });
       await new Promise((r) => setTimeout(r, 450));
       assert.equal(await stateOf(waiting), 'pending');
       const polls = client.wire.count('/v1/auth/enchantedlink/pending-session');
@@ -188,7 +200,10 @@ for (const store of STORES) {
       );
       assert.equal(wrong.status, 401);
       assert.equal(wrong.errorCode, ERROR_CODES.invalidLink);
-      await rejection(h.client.enchantedLink.verify(links.find((l) => l.n === linkId)!.token), LatchkeyApiError);
+      await rejection(
+        h.client.enchantedLink.verify(links.find((l) => l.n === linkId)!.token),
+        LatchkeyApiError,
+      );
       const timedOut = await rejection(
         h.client.enchantedLink.waitForSession(pendingRef, { intervalMs: 100, timeoutMs: 400 }),
         DOMException,
@@ -200,7 +215,10 @@ for (const store of STORES) {
       const loginId = uniqueLogin('el-abort');
       const { pendingRef } = await h.client.enchantedLink.signUpOrIn(loginId, REDIRECT);
       const controller = new AbortController();
-      const waiting = h.client.enchantedLink.waitForSession(pendingRef, { intervalMs: 100, signal: controller.signal });
+      const waiting = h.client.enchantedLink.waitForSession(pendingRef, {
+        intervalMs: 100,
+        signal: controller.signal,
+      });
       setTimeout(() => controller.abort(new Error('user went away')), 250);
       assert.equal((await rejection<Error>(waiting)).message, 'user went away');
       await rejection(h.client.enchantedLink.waitForSession(pendingRef, { intervalMs: 5 }), TypeError);
@@ -219,9 +237,17 @@ for (const store of STORES) {
       const loginId = uniqueLogin('el-mover');
       const session = await h.client.password.signUp(loginId, strongPassword);
       const newEmail = uniqueLogin('el-moved');
-      const started = await h.client.enchantedLink.updateEmail(loginId, newEmail, session.refreshJwt!, REDIRECT);
+      const started = await h.client.enchantedLink.updateEmail(
+        loginId,
+        newEmail,
+        session.refreshJwt!,
+        REDIRECT,
+      );
       assert.equal(started.maskedEmail, 'e****@e****.com');
-      const waiting = h.client.enchantedLink.waitForSession(started.pendingRef, { intervalMs: 100, timeoutMs: 20_000 });
+      const waiting = h.client.enchantedLink.waitForSession(started.pendingRef, {
+        intervalMs: 100,
+        timeoutMs: 20_000,
+      });
       const links = await linksOf(newEmail);
       await h.client.enchantedLink.verify(links.find((l) => l.n === started.linkId)!.token);
       const res = await waiting;

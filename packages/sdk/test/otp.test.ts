@@ -115,7 +115,10 @@ for (const store of STORES) {
     test('step-up: needs the refresh JWT of the same user, and the session keeps the password factor', async () => {
       const loginId = uniqueLogin('otp-stepup');
       const pwd = await h.client.password.signUp(loginId, strongPassword);
-      const without = await rejection(h.client.otp.signIn('email', loginId, { stepup: true }), LatchkeyApiError);
+      const without = await rejection(
+        h.client.otp.signIn('email', loginId, { stepup: true }),
+        LatchkeyApiError,
+      );
       assert.equal(without.status, 401);
       assert.equal(without.errorCode, ERROR_CODES.missingRefreshToken);
       const stranger = await h.client.password.signUp(uniqueLogin('stranger'), strongPassword);
@@ -124,18 +127,32 @@ for (const store of STORES) {
         LatchkeyApiError,
       );
       await h.client.otp.signIn('email', loginId, { stepup: true }, pwd.refreshJwt);
-      const raised = await h.client.otp.verify('email', loginId, codeIn(await lastMessage(h.server, loginId)));
+      const raised = await h.client.otp.verify(
+        'email',
+        loginId,
+        codeIn(await lastMessage(h.server, loginId)),
+      );
       assert.deepEqual((await h.client.validateSession(raised.sessionJwt)).token.amr, ['pwd', 'email']);
     });
 
     test('updateEmail: authorized by the refresh JWT, applied only once the code from the new address is verified', async () => {
       const loginId = uniqueLogin('otp-mover');
       await h.client.otp.signUpOrIn('email', loginId);
-      const session = await h.client.otp.verify('email', loginId, codeIn(await lastMessage(h.server, loginId)));
+      const session = await h.client.otp.verify(
+        'email',
+        loginId,
+        codeIn(await lastMessage(h.server, loginId)),
+      );
       const newEmail = uniqueLogin('otp-moved');
-      const sent = await h.client.otp.updateEmail(loginId, newEmail, session.refreshJwt!, { addToLoginIDs: true });
+      const sent = await h.client.otp.updateEmail(loginId, newEmail, session.refreshJwt!, {
+        addToLoginIDs: true,
+      });
       assert.match(sent.maskedEmail, /^o\*\*\*\*@e\*\*\*\*\.com$/);
-      assert.equal((await h.client.management.user.load(loginId)).email, loginId, 'unchanged before the code');
+      assert.equal(
+        (await h.client.management.user.load(loginId)).email,
+        loginId,
+        'unchanged before the code',
+      );
       const code = codeIn(await lastMessage(h.server, newEmail));
       const res = await h.client.otp.verify('email', loginId, code);
       assert.equal(res.user?.email, newEmail);
@@ -167,6 +184,30 @@ for (const store of STORES) {
         LatchkeyApiError,
       );
       assert.equal(invalid.status, 400);
+    });
+
+    test('custom claims may not set reserved claims: refused up front (400 E011004), nothing is sent', async () => {
+      const loginId = uniqueLogin('otp-forge');
+      await h.client.otp.signUpOrIn('email', loginId);
+      await h.client.otp.verify('email', loginId, codeIn(await lastMessage(h.server, loginId)));
+      const sent = (await outbox(h.server, loginId)).length;
+      for (const customClaims of [{ roles: ['admin'] }, { sub: 'someone-else' }]) {
+        const otp = await rejection(
+          h.client.otp.signIn('email', loginId, { customClaims }),
+          LatchkeyApiError,
+        );
+        assert.equal(otp.status, 400);
+        assert.equal(otp.errorCode, ERROR_CODES.invalidArguments);
+        await rejection(
+          h.client.magicLink.signIn('email', loginId, 'http://localhost:3000/verify', { customClaims }),
+          LatchkeyApiError,
+        );
+        await rejection(
+          h.client.enchantedLink.signUpOrIn(loginId, undefined, { customClaims }),
+          LatchkeyApiError,
+        );
+      }
+      assert.equal((await outbox(h.server, loginId)).length, sent);
     });
 
     test('an unknown delivery method is a TypeError before anything is sent', async () => {

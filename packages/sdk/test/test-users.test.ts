@@ -19,7 +19,9 @@ for (const store of STORES) {
     after(() => h.close());
 
     test('generateOtp: nothing is sent; the code verifies once with otp.verify, custom claims included', async () => {
-      const { loginId, code } = await testUsers().generateOtp('email', tester, { customClaims: { suite: 'e2e' } });
+      const { loginId, code } = await testUsers().generateOtp('email', tester, {
+        customClaims: { suite: 'e2e' },
+      });
       assert.equal(loginId, tester);
       assert.match(code, /^\d{6}$/);
       assert.equal((await outbox(h.server, tester)).length, 0, 'nothing sent');
@@ -35,7 +37,8 @@ for (const store of STORES) {
     test("an 'Embedded' code verifies on any method; a newer code retires the older one", async () => {
       const older = await testUsers().generateOtp('Embedded', tester);
       const newer = await testUsers().generateOtp('Embedded', tester);
-      if (older.code !== newer.code) await rejection(h.client.otp.verify('sms', tester, older.code), LatchkeyApiError);
+      if (older.code !== newer.code)
+        await rejection(h.client.otp.verify('sms', tester, older.code), LatchkeyApiError);
       assert.equal((await h.client.otp.verify('sms', tester, newer.code)).user?.email, tester);
     });
 
@@ -54,7 +57,10 @@ for (const store of STORES) {
       assert.ok(link.startsWith(`${REDIRECT}?t=`), link);
       const pending = await rejection(h.client.enchantedLink.getSession(pendingRef), LatchkeyApiError);
       assert.equal(pending.errorCode, ERROR_CODES.enchantedLinkPending);
-      const waiting = h.client.enchantedLink.waitForSession(pendingRef, { intervalMs: 100, timeoutMs: 10_000 });
+      const waiting = h.client.enchantedLink.waitForSession(pendingRef, {
+        intervalMs: 100,
+        timeoutMs: 10_000,
+      });
       await h.client.enchantedLink.verify(tokenOf(link));
       assert.equal((await waiting).user?.email, tester);
       await rejection(h.client.enchantedLink.getSession(pendingRef), LatchkeyApiError);
@@ -66,7 +72,10 @@ for (const store of STORES) {
       const notTest = await rejection(testUsers().generateOtp('email', real), LatchkeyApiError);
       assert.equal(notTest.status, 400);
       assert.equal(notTest.errorCode, ERROR_CODES.invalidArguments);
-      const unknown = await rejection(testUsers().generateMagicLink('email', uniqueLogin('ghost'), REDIRECT), LatchkeyApiError);
+      const unknown = await rejection(
+        testUsers().generateMagicLink('email', uniqueLogin('ghost'), REDIRECT),
+        LatchkeyApiError,
+      );
       assert.equal(unknown.status, 404);
       assert.equal(unknown.errorCode, ERROR_CODES.managementUserNotFound);
       const noKey = h.newClient({ managementKey: undefined });
@@ -76,7 +85,11 @@ for (const store of STORES) {
     test('generateEmbeddedLink: a token for any user, redeemed once by magicLink.verify, claims in the session', async () => {
       const loginId = uniqueLogin('embedded');
       await h.client.management.user.create(loginId, { email: loginId });
-      const token = await h.client.management.user.generateEmbeddedLink(loginId, { org: 'acme', level: 3 }, 120);
+      const token = await h.client.management.user.generateEmbeddedLink(
+        loginId,
+        { org: 'acme', level: 3 },
+        120,
+      );
       assert.equal(typeof token, 'string');
       const res = await h.client.magicLink.verify(token);
       assert.equal(res.user?.email, loginId);
@@ -92,7 +105,10 @@ for (const store of STORES) {
         LatchkeyApiError,
       );
       assert.equal(forged.status, 400, 'custom claims cannot set roles');
-      const ghost = await rejection(h.client.management.user.generateEmbeddedLink(uniqueLogin('ghost')), LatchkeyApiError);
+      const ghost = await rejection(
+        h.client.management.user.generateEmbeddedLink(uniqueLogin('ghost')),
+        LatchkeyApiError,
+      );
       assert.equal(ghost.errorCode, ERROR_CODES.managementUserNotFound);
     });
 
@@ -109,7 +125,10 @@ for (const store of STORES) {
       assert.equal(res.user?.name, 'Em Bed');
       assert.equal(res.user?.verifiedEmail, true);
       assert.equal((await h.client.validateSession(res.sessionJwt)).token.source, 'invite');
-      const dupe = await rejection(h.client.management.user.generateSignUpEmbeddedLink(loginId), LatchkeyApiError);
+      const dupe = await rejection(
+        h.client.management.user.generateSignUpEmbeddedLink(loginId),
+        LatchkeyApiError,
+      );
       assert.equal(dupe.errorCode, ERROR_CODES.managementUserExists);
     });
   });

@@ -62,7 +62,12 @@ for (const store of STORES) {
       const loginId = uniqueLogin('totp-stepup');
       const pwd = await h.client.password.signUp(loginId, strongPassword);
       const added = await h.client.totp.update(loginId, pwd.refreshJwt!);
-      const raised = await h.client.totp.verify(loginId, totpCode(added.key), { stepup: true }, pwd.refreshJwt);
+      const raised = await h.client.totp.verify(
+        loginId,
+        totpCode(added.key),
+        { stepup: true },
+        pwd.refreshJwt,
+      );
       assert.deepEqual((await h.client.validateSession(raised.sessionJwt)).token.amr, ['pwd', 'totp']);
     });
 
@@ -75,7 +80,10 @@ for (const store of STORES) {
       assert.equal((await h.client.management.user.load(loginId)).totp, false);
       const err = await rejection(h.client.totp.verify(loginId, totpCode(enrolled.key)), LatchkeyApiError);
       assert.equal(err.errorCode, ERROR_CODES.wrongCode);
-      const ghost = await rejection(h.client.management.user.removeTotpSeed(uniqueLogin('ghost')), LatchkeyApiError);
+      const ghost = await rejection(
+        h.client.management.user.removeTotpSeed(uniqueLogin('ghost')),
+        LatchkeyApiError,
+      );
       assert.equal(ghost.errorCode, ERROR_CODES.managementUserNotFound);
     });
   });

@@ -17,7 +17,8 @@ import {
  * Magic links by email, SMS or WhatsApp (reference §2.2). The message carries `<redirectUrl>?t=<token>`;
  * the page at the redirect URL reads `t` and calls {@link MagicLinkApi.verify}. Without a redirect URL the
  * project's default is used; a redirect URL outside the project's allowed origins → 400 `E011301`.
- * A link works once; used, expired or unknown tokens → 401 `E061104`.
+ * A link works once; used, expired or unknown tokens → 401 `E061104`. An unknown delivery method (`voice`
+ * included) rejects with a `TypeError` before any request.
  *
  * @example
  * ```ts
@@ -121,7 +122,7 @@ const LINK_METHODS: readonly LinkMethod[] = ['email', 'sms', 'whatsapp'];
 
 export function createMagicLinkApi(http: Http): MagicLinkApi {
   // Node and Go send the redirect URL as `URI` (Ruby `redirectUrl`); Latchkey and Descope accept `URI`.
-  const start = <M extends LinkMethod>(
+  const start = async <M extends LinkMethod>(
     flow: string,
     method: M,
     body: Record<string, unknown>,
@@ -145,7 +146,7 @@ export function createMagicLinkApi(http: Http): MagicLinkApi {
         auth: { refreshJwt },
         body: { ...options, loginId, email, URI: redirectUrl },
       }),
-    updatePhone: (method, loginId, phone, refreshJwt, redirectUrl, options) =>
+    updatePhone: async (method, loginId, phone, refreshJwt, redirectUrl, options) =>
       http.request('POST', `/v1/auth/magiclink/update/phone/${checkedMethod(method, ['sms', 'whatsapp'])}`, {
         auth: { refreshJwt },
         body: { ...options, loginId, phone, URI: redirectUrl },

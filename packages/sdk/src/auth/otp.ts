@@ -18,7 +18,7 @@ import {
  * One-time codes by email, SMS, voice call or WhatsApp (reference §2.1). A start call sends a code and
  * answers the masked address; {@link OtpApi.verify} exchanges the code for a session. A new code retires
  * the previous one; a code works once; wrong codes → 401 `E061102`, and after too many the code is burned
- * (401 `E061103`).
+ * (401 `E061103`). An unknown delivery method rejects with a `TypeError` before any request.
  *
  * @example
  * ```ts
@@ -92,7 +92,12 @@ export type OtpApi = {
    * await client.otp.updateEmail('ada@example.com', 'ada@new.example', refreshJwt, { addToLoginIDs: true });
    * ```
    */
-  updateEmail(loginId: string, email: string, refreshJwt: string, options?: UpdateOptions): Promise<MaskedEmail>;
+  updateEmail(
+    loginId: string,
+    email: string,
+    refreshJwt: string,
+    options?: UpdateOptions,
+  ): Promise<MaskedEmail>;
   /**
    * Sends a code to a new phone number (E.164) of the signed-in user; verify it with the same method.
    *
@@ -114,7 +119,7 @@ export type OtpApi = {
 const PHONE_METHODS: readonly PhoneMethod[] = ['sms', 'voice', 'whatsapp'];
 
 export function createOtpApi(http: Http): OtpApi {
-  const start = <M extends DeliveryMethod>(
+  const start = async <M extends DeliveryMethod>(
     flow: string,
     method: M,
     body: Record<string, unknown>,
@@ -125,12 +130,13 @@ export function createOtpApi(http: Http): OtpApi {
       body,
     });
   return {
-    signUp: (method, loginId, user, options) => start('signup', method, { loginId, user, loginOptions: options }),
+    signUp: (method, loginId, user, options) =>
+      start('signup', method, { loginId, user, loginOptions: options }),
     signIn: (method, loginId, loginOptions, refreshJwt) =>
       start('signin', method, { loginId, loginOptions }, refreshJwt),
     signUpOrIn: (method, loginId, loginOptions, refreshJwt) =>
       start('signup-in', method, { loginId, loginOptions }, refreshJwt),
-    verify: (method, loginId, code) =>
+    verify: async (method, loginId, code) =>
       postForJwt(http, `/v1/auth/otp/verify/${checkedMethod(method)}`, {
         auth: 'project',
         body: { loginId, code },
@@ -140,7 +146,7 @@ export function createOtpApi(http: Http): OtpApi {
         auth: { refreshJwt },
         body: { ...options, loginId, email },
       }),
-    updatePhone: (method, loginId, phone, refreshJwt, options) =>
+    updatePhone: async (method, loginId, phone, refreshJwt, options) =>
       http.request('POST', `/v1/auth/otp/update/phone/${checkedMethod(method, PHONE_METHODS)}`, {
         auth: { refreshJwt },
         body: { ...options, loginId, phone },

@@ -105,7 +105,9 @@ const DELIVERY_METHODS: readonly DeliveryMethod[] = ['email', 'sms', 'voice', 'w
 /** Refuses a method that is not one of `allowed` before it becomes a path segment. */
 export function checkedMethod<M extends string>(method: M, allowed: readonly string[] = DELIVERY_METHODS): M {
   if (!allowed.includes(method)) {
-    throw new TypeError(`Unknown delivery method ${JSON.stringify(method)}: use one of ${allowed.join(', ')}`);
+    throw new TypeError(
+      `Unknown delivery method ${JSON.stringify(method)}: use one of ${allowed.join(', ')}`,
+    );
   }
   return method;
 }

@@ -47,7 +47,12 @@ export type TotpApi = {
    * const raised = await client.totp.verify('ada@example.com', '654321', { stepup: true }, refreshJwt);
    * ```
    */
-  verify(loginId: string, code: string, loginOptions?: LoginOptions, refreshJwt?: string): Promise<JwtResponse>;
+  verify(
+    loginId: string,
+    code: string,
+    loginOptions?: LoginOptions,
+    refreshJwt?: string,
+  ): Promise<JwtResponse>;
   /**
    * Adds or replaces the signed-in user's seed; the previous one stops working.
    *

@@ -110,7 +110,10 @@ export type ProjectSettings = {
  * ```
  */
 export type ProjectSettingsChange = Partial<
-  Pick<ProjectSettings, 'sessionTokenExpiration' | 'refreshTokenExpiration' | 'refreshTokenRotation' | 'signingAlgorithm'>
+  Pick<
+    ProjectSettings,
+    'sessionTokenExpiration' | 'refreshTokenExpiration' | 'refreshTokenRotation' | 'signingAlgorithm'
+  >
 > & {
   passwordless?: Partial<PasswordlessSettings>;
   rateLimits?: { enabled?: boolean } & {

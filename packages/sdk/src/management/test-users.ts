@@ -101,7 +101,8 @@ export type TestUserApi = {
 };
 
 export function createTestUserApi(http: Http): TestUserApi {
-  const post = <T>(path: string, body: unknown) => http.request<T>('POST', path, { auth: 'management', body });
+  const post = <T>(path: string, body: unknown) =>
+    http.request<T>('POST', path, { auth: 'management', body });
   return {
     generateOtp: (deliveryMethod, loginId, loginOptions) =>
       post('/v1/mgmt/tests/generate/otp', { deliveryMethod, loginId, loginOptions }),

@@ -360,8 +360,8 @@ export type UserApi = {
 };
 
 export function createUserApi(http: Http): UserApi {
-  const post = async (path: string, body: unknown) =>
-    http.request<{ user: User }>('POST', path, { auth: 'management', body });
+  const post = async <T = { user: User }>(path: string, body: unknown) =>
+    http.request<T>('POST', path, { auth: 'management', body });
   const postUser = async (path: string, body: unknown) => (await post(path, body)).user;
   const postVoid = async (path: string, body: unknown) => {
     await post(path, body);
@@ -429,19 +429,17 @@ export function createUserApi(http: Http): UserApi {
     // Node and Go post a bare JSON array of user ids.
     history: (userIds) =>
       http.request('POST', '/v1/mgmt/user/history', { auth: 'management', body: userIds }),
-    async generateEmbeddedLink(loginId, customClaims, timeoutSeconds) {
-      const body = { loginId, customClaims, timeout: timeoutSeconds };
-      return (await http.request<{ token: string }>('POST', '/v1/mgmt/user/signin/embeddedlink', {
-        auth: 'management',
-        body,
-      })).token;
-    },
-    async generateSignUpEmbeddedLink(loginId, user, options = {}) {
-      return (await http.request<{ token: string }>('POST', '/v1/mgmt/user/signup/embeddedlink', {
-        auth: 'management',
-        body: { ...options, loginId, user },
-      })).token;
-    },
+    generateEmbeddedLink: async (loginId, customClaims, timeoutSeconds) =>
+      (
+        await post<{ token: string }>('/v1/mgmt/user/signin/embeddedlink', {
+          loginId,
+          customClaims,
+          timeout: timeoutSeconds,
+        })
+      ).token,
+    generateSignUpEmbeddedLink: async (loginId, user, options = {}) =>
+      (await post<{ token: string }>('/v1/mgmt/user/signup/embeddedlink', { ...options, loginId, user }))
+        .token,
     removeTotpSeed: (loginId) => postVoid('/v1/mgmt/user/totp/delete', { loginId }),
   };
 }

@@ -27,7 +27,13 @@ export async function createSignedUpUser(
   tx: Db,
   users: UserRepo,
   project: Project,
-  input: { loginId: string; profile?: SignUpProfile; verifiedEmail?: boolean; verifiedPhone?: boolean; prepare?: (u: UserRecord) => void },
+  input: {
+    loginId: string;
+    profile?: SignUpProfile;
+    verifiedEmail?: boolean;
+    verifiedPhone?: boolean;
+    prepare?: (u: UserRecord) => void;
+  },
 ): Promise<UserRecord> {
   if (await users.loginIdTaken(tx, project.id, input.loginId)) {
     throw new LatchkeyError('userAlreadyExists', `User ${input.loginId} already exists`);
@@ -42,7 +48,8 @@ export async function createSignedUpUser(
     .where('tenant_id', 'in', ['', ...provisioned.map((t) => t.id)])
     .where('is_default', '=', 1)
     .execute();
-  const defaultsIn = (tenantId: string) => defaultRoles.filter((r) => r.tenant_id === tenantId).map((r) => r.name);
+  const defaultsIn = (tenantId: string) =>
+    defaultRoles.filter((r) => r.tenant_id === tenantId).map((r) => r.name);
   const record = newUserRecord(project.id, {
     loginIds: [input.loginId],
     name: p.name ?? p.displayName,

@@ -114,3 +114,54 @@ export const uid = (prefix: string): string => `${prefix}${randomBase62(8).toLow
 
 /** A password that satisfies the default policy. */
 export const PASSWORD = 'Corr3ct-Horse-Battery';
+
+/** A dev-outbox message as `GET /v1/mgmt/outbox` answers it. */
+export type InboxMessage = {
+  channel: string;
+  kind: string;
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+};
+
+/**
+ * What the server "sent" to `to`, newest first, read the way a newcomer's tooling does: the dev outbox's JSON
+ * endpoint with the management key (no SDK has a call for it; it is Latchkey's, not Descope's).
+ */
+export async function inbox(s: TestServer, to: string): Promise<InboxMessage[]> {
+  const res = await fetch(`${s.url}/v1/mgmt/outbox?to=${encodeURIComponent(to)}`, {
+    headers: { authorization: s.management },
+  });
+  assert.equal(res.status, 200, `outbox: ${res.status}`);
+  return ((await res.json()) as { messages: InboxMessage[] }).messages;
+}
+
+/** The newest message to `to`; fails when there is none. */
+export async function newestMessage(s: TestServer, to: string): Promise<InboxMessage> {
+  const [newest] = await inbox(s, to);
+  assert.ok(newest, `no message to ${to}`);
+  return newest;
+}
+
+/** The links of a message that carry a token (`?t=`), with the enchanted-link number (`n`) when present. */
+export function linksIn(message: InboxMessage): { url: string; token: string; n?: string }[] {
+  return [...message.text.matchAll(/https?:\/\/[^\s"'<>]+/g)]
+    .map((m) => new URL(m[0]))
+    .filter((url) => url.searchParams.has('t'))
+    .map((url) => ({
+      url: url.toString(),
+      token: url.searchParams.get('t')!,
+      n: url.searchParams.get('n') ?? undefined,
+    }));
+}
+
+/** Disables the project's rate limits (a Latchkey setting, not in Descope's API), so bursts of test calls pass. */
+export async function disableRateLimits(s: TestServer): Promise<void> {
+  const res = await fetch(`${s.url}/v1/mgmt/project/settings`, {
+    method: 'POST',
+    headers: { authorization: s.management, 'content-type': 'application/json' },
+    body: JSON.stringify({ rateLimits: { enabled: false } }),
+  });
+  assert.equal(res.status, 200, `settings: ${res.status} ${await res.text()}`);
+}

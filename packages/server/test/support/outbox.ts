@@ -1,6 +1,13 @@
 import type { TestServer } from './server.ts';
 
-export type OutboxMessage = { channel: string; kind: string; to: string; subject: string; text: string; html: string };
+export type OutboxMessage = {
+  channel: string;
+  kind: string;
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+};
 
 /** The newest dev-outbox message to an address, read from the server's own store. */
 export async function lastMessage(s: TestServer, to: string): Promise<OutboxMessage | undefined> {
@@ -12,11 +19,25 @@ export async function lastMessage(s: TestServer, to: string): Promise<OutboxMess
     .orderBy('created_time', 'desc')
     .orderBy('id', 'desc')
     .executeTakeFirst();
-  return row && { channel: row.channel, kind: row.kind, to: row.recipient, subject: row.subject, text: row.text_body, html: row.html_body };
+  return (
+    row && {
+      channel: row.channel,
+      kind: row.kind,
+      to: row.recipient,
+      subject: row.subject,
+      text: row.text_body,
+      html: row.html_body,
+    }
+  );
 }
 
 export async function messagesTo(s: TestServer, to: string): Promise<number> {
-  const rows = await s.server.store.db.selectFrom('outbox_messages').select('id').where('project_id', '=', s.projectId).where('recipient', '=', to).execute();
+  const rows = await s.server.store.db
+    .selectFrom('outbox_messages')
+    .select('id')
+    .where('project_id', '=', s.projectId)
+    .where('recipient', '=', to)
+    .execute();
   return rows.length;
 }
 
@@ -27,4 +48,5 @@ export const codeIn = (m: OutboxMessage | undefined): string => {
   return match[1]!.replace(/\D/g, '');
 };
 
-export const tokensIn = (m: OutboxMessage | undefined): string[] => [...(m?.text ?? '').matchAll(/[?&]t=([A-Za-z0-9]+)/g)].map((x) => x[1]!);
+export const tokensIn = (m: OutboxMessage | undefined): string[] =>
+  [...(m?.text ?? '').matchAll(/[?&]t=([A-Za-z0-9]+)/g)].map((x) => x[1]!);

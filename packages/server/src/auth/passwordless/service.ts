@@ -2,7 +2,12 @@ import type { Delivery, MessageKind } from '../../delivery/types.ts';
 import { LatchkeyError } from '../../errors.ts';
 import type { Project } from '../../projects/repo.ts';
 import type { Db } from '../../store/db.ts';
-import type { IssuedSession, RefreshContext, SessionService } from '../../tokens/sessions.ts';
+import {
+  assertCustomClaims,
+  type IssuedSession,
+  type RefreshContext,
+  type SessionService,
+} from '../../tokens/sessions.ts';
 import type { UserRecord, UserRepo } from '../../users/repo.ts';
 import { createSignedUpUser } from '../../users/signup.ts';
 import { isEmail, normalizeLoginId, nowSeconds, unique } from '../../util.ts';
@@ -77,6 +82,8 @@ export function createPasswordlessService(deps: {
     body: StartBody,
     caller?: RefreshContext,
   ): Promise<Prepared> {
+    // Refused now rather than when the code comes back: nothing is sent for a request that cannot succeed.
+    assertCustomClaims(body.loginOptions?.customClaims);
     const existing = await users.findByLoginId(db, project.id, body.loginId);
     const effective = flow === 'signup-in' ? (existing ? 'signin' : 'signup') : flow;
     const options = body.loginOptions;
