@@ -89,6 +89,26 @@ export function createRequestAuth(projects: ProjectRepo, sessions: SessionServic
       );
     },
 
+    /**
+     * Custom claims asked for on an auth call (`loginOptions.customClaims`) are trusted only from a backend:
+     * the call must carry a management key (the SDKs' `authManagementKey`, or Ruby's management key).
+     * Otherwise any user could write claims such as `plan: "pro"` into their own token.
+     */
+    async checkCustomClaimsAllowed(
+      req: FastifyRequest,
+      claims: Record<string, unknown> | undefined,
+    ): Promise<void> {
+      if (!claims || Object.keys(claims).length === 0) return;
+      try {
+        await this.management(req);
+      } catch {
+        throw new LatchkeyError(
+          'invalidManagementKey',
+          'loginOptions.customClaims needs a management key on the call ("Bearer <projectId>:<refreshJwt?>:<managementKey>")',
+        );
+      }
+    },
+
     async refresh(req: FastifyRequest): Promise<RefreshContext> {
       const auth = header(req);
       const project = await loadProject(auth.projectId);

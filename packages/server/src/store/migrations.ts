@@ -281,6 +281,9 @@ function migrations(dialect: Dialect): Record<string, Migration> {
   };
 }
 
+/** Every migration this build knows, in order. */
+export const migrationNames = (dialect: Dialect): string[] => Object.keys(migrations(dialect)).sort();
+
 class InlineProvider implements MigrationProvider {
   readonly #dialect: Dialect;
   constructor(dialect: Dialect) {

@@ -41,6 +41,7 @@ export const enchantedLinkRoutes: RoutePlugin = (app, deps) => {
     app.post(`/v1/auth/enchantedlink/${flow}/email`, async (req) => {
       const project = await auth.project(req);
       const body = parseInput(startBody, req.body);
+      await auth.checkCustomClaimsAllowed(req, body.loginOptions?.customClaims);
       await limits.enforce(project, 'send', { loginId: body.loginId, ip: req.ip });
       const caller = flow === 'signup' ? undefined : await optionalRefresh(deps, req);
       return start(

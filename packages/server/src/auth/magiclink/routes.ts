@@ -23,6 +23,7 @@ export const magicLinkRoutes: RoutePlugin = (app, deps) => {
       const project = await auth.project(req);
       const method = parseMethod(req.params.method, LINK_METHODS);
       const body = parseInput(startBody, req.body);
+      await auth.checkCustomClaimsAllowed(req, body.loginOptions?.customClaims);
       await limits.enforce(project, 'send', { loginId: body.loginId, ip: req.ip });
       const caller = flow === 'signup' ? undefined : await optionalRefresh(deps, req);
       const prepared = await service.prepareStart(project, flow, method, body, caller);

@@ -25,6 +25,7 @@ export const otpRoutes: RoutePlugin = (app, deps) => {
       const project = await auth.project(req);
       const method = parseMethod(req.params.method);
       const body = parseInput(startBody, req.body);
+      await auth.checkCustomClaimsAllowed(req, body.loginOptions?.customClaims);
       await limits.enforce(project, 'send', { loginId: body.loginId, ip: req.ip });
       const caller = flow === 'signup' ? undefined : await optionalRefresh(deps, req);
       return issueCode(issuing, project, await service.prepareStart(project, flow, method, body, caller));
