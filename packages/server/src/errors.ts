@@ -22,11 +22,6 @@ export const ERROR_CODES = {
   passwordPolicy: { code: 'E062902', status: 400, description: 'Password does not meet the policy' },
   userLocked: { code: 'E062903', status: 401, description: 'User is locked after too many failed attempts' },
   userDisabled: { code: 'E062904', status: 403, description: 'User is disabled' },
-  passwordResetNotConfigured: {
-    code: 'E062905',
-    status: 400,
-    description: 'Password reset is not configured for this project',
-  },
   passwordNotSet: { code: 'E062906', status: 401, description: 'Invalid signin credentials' },
   passwordExpired: { code: 'E062909', status: 401, description: 'Password expired' },
   tenantNotAssociated: { code: 'E063101', status: 403, description: 'User is not a member of the tenant' },

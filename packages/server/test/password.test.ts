@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { codeIn, lastMessage, tokensIn } from './support/outbox.ts';
 import { call, mgmt, STORES, startTestServer, type TestServer } from './support/server.ts';
 
 type Jwt = {
@@ -249,13 +250,72 @@ for (const store of STORES) {
       await mgmt(s, 'POST', '/v1/mgmt/password/settings', { lock: true, lockAttempts: 10 });
     });
 
-    test('password reset answers a clear "not configured" error until delivery exists', async () => {
+    test('password reset by magic link: the link signs in, update sets the new password', async () => {
+      await call(s, 'POST', '/v1/auth/password/signup', {
+        auth: s.project,
+        body: { loginId: 'forgetful@example.com', password: 'Original1pw' },
+      });
       const res = await call(s, 'POST', '/v1/auth/password/reset', {
         auth: s.project,
-        body: { loginId: 'ada@example.com' },
+        body: { loginId: 'forgetful@example.com', redirectUrl: 'http://localhost:3000/reset' },
       });
-      assert.equal(res.status, 400);
-      assert.equal(res.body.errorCode, 'E062905');
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      assert.deepEqual(res.body, { resetMethod: 'magiclink', maskedEmail: 'f****@e****.com' });
+      const message = await lastMessage(s, 'forgetful@example.com');
+      assert.equal(message?.kind, 'reset');
+      const [token] = tokensIn(message);
+      const session = await call<Jwt>(s, 'POST', '/v1/auth/magiclink/verify', {
+        auth: s.project,
+        body: { token },
+      });
+      assert.equal(session.status, 200);
+      const update = await call(s, 'POST', '/v1/auth/password/update', {
+        auth: `${s.project}:${session.body.refreshJwt}`,
+        body: { loginId: 'forgetful@example.com', newPassword: 'Remembered1pw' },
+      });
+      assert.equal(update.status, 200);
+      const old = await call(s, 'POST', '/v1/auth/password/signin', {
+        auth: s.project,
+        body: { loginId: 'forgetful@example.com', password: 'Original1pw' },
+      });
+      assert.equal(old.status, 401);
+      const fresh = await call(s, 'POST', '/v1/auth/password/signin', {
+        auth: s.project,
+        body: { loginId: 'forgetful@example.com', password: 'Remembered1pw' },
+      });
+      assert.equal(fresh.status, 200);
+      assert.equal(
+        (await call(s, 'POST', '/v1/auth/magiclink/verify', { auth: s.project, body: { token } })).status,
+        401,
+        'single use',
+      );
+    });
+
+    test('password reset by code when the project says so; unknown users are E062108', async () => {
+      await mgmt(s, 'POST', '/v1/mgmt/project/settings', { passwordless: { passwordResetMethod: 'otp' } });
+      try {
+        const res = await call(s, 'POST', '/v1/auth/password/reset', {
+          auth: s.project,
+          body: { loginId: 'forgetful@example.com' },
+        });
+        assert.deepEqual(res.body, { resetMethod: 'otp', maskedEmail: 'f****@e****.com' });
+        const code = codeIn(await lastMessage(s, 'forgetful@example.com'));
+        const session = await call<Jwt>(s, 'POST', '/v1/auth/otp/verify/email', {
+          auth: s.project,
+          body: { loginId: 'forgetful@example.com', code },
+        });
+        assert.equal(session.status, 200);
+        const unknown = await call(s, 'POST', '/v1/auth/password/reset', {
+          auth: s.project,
+          body: { loginId: 'nobody@example.com' },
+        });
+        assert.equal(unknown.status, 404);
+        assert.equal(unknown.body.errorCode, 'E062108');
+      } finally {
+        await mgmt(s, 'POST', '/v1/mgmt/project/settings', {
+          passwordless: { passwordResetMethod: 'magiclink' },
+        });
+      }
     });
 
     test('a disabled user cannot sign in', async () => {

@@ -152,6 +152,31 @@ for (const store of STORES) {
       assert.deepEqual(await get(), before);
     });
 
+    test('delivery secrets never come back through the project settings, and a write keeps them', async () => {
+      const smtp = {
+        host: 'smtp.example.com',
+        user: 'mailer',
+        password: 'hunter2-smtp-secret',
+        from: 'a@example.com',
+      };
+      const set = await mgmt(s, 'POST', '/v1/mgmt/delivery/settings', { email: { provider: 'smtp', smtp } });
+      assert.equal(set.status, 200, JSON.stringify(set.body));
+      const raw = await fetch(`${s.url}/v1/mgmt/project/settings`, {
+        headers: { authorization: s.management },
+      });
+      const text = await raw.text();
+      assert.doesNotMatch(text, /hunter2/);
+      assert.equal('delivery' in JSON.parse(text), false);
+      assert.equal((await post({ ...JSON.parse(text), rateLimits: { enabled: true } })).status, 200);
+      const delivery = await mgmt<{ email: { smtp: { host: string; password: string } } }>(
+        s,
+        'GET',
+        '/v1/mgmt/delivery/settings',
+      );
+      assert.equal(delivery.body.email.smtp.host, 'smtp.example.com');
+      assert.equal(delivery.body.email.smtp.password, '********', 'still set, still masked');
+    });
+
     test('the settings need a management key', async () => {
       const res = await fetch(`${s.url}/v1/mgmt/project/settings`, {
         method: 'POST',

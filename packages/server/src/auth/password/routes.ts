@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { LatchkeyError } from '../../errors.ts';
 import { type RoutePlugin, sendSession } from '../../http/app.ts';
 import { parseInput } from '../../http/validate.ts';
-import { createTenantRepo } from '../../tenants/repo.ts';
+import type { Project } from '../../projects/repo.ts';
+import { passwordless } from '../passwordless/context.ts';
 import { publicPolicy } from './policy.ts';
+import { createPasswordReset } from './reset.ts';
 import { createPasswordService } from './service.ts';
 
 const loginOptions = z.object({ customClaims: z.record(z.string(), z.unknown()).optional() }).optional();
@@ -38,19 +39,37 @@ const updateBody = z.object({
   loginId: z.string().min(1).max(320),
   newPassword: z.string().min(1).max(1024),
 });
-const resetBody = z.object({ loginId: z.string().min(1).max(320) });
+// Ruby sends `redirectUrl` and `templateId`; Node and Go `templateOptions`.
+const resetBody = z.object({
+  loginId: z.string().min(1).max(320),
+  redirectUrl: z.string().optional(),
+  URI: z.string().optional(),
+  templateId: z.string().optional(),
+  templateOptions: z.record(z.string(), z.string()).optional(),
+});
 
 /**
  * Rate limits (docs/rate-limits.md): sign-up, sign-in and replace are `signIn` calls (each checks or sets a
  * password), reset is a `send`, and update is a `verify` (the last step of a reset). Each counts per login id
  * and per client address before any password is hashed.
  */
-export const passwordRoutes: RoutePlugin = (app, { store, users, sessions, auth, limits }) => {
-  const service = createPasswordService({ db: store.db, users, tenants: createTenantRepo(), sessions });
+export const passwordRoutes: RoutePlugin = (app, deps) => {
+  const { store, users, sessions, auth, limits } = deps;
+  const service = createPasswordService({ db: store.db, users, sessions });
+  const { secrets, service: passwordlessService } = passwordless(deps);
+  const reset = createPasswordReset({
+    db: store.db,
+    secrets,
+    service: passwordlessService,
+    mode: deps.config.mode,
+  });
+  const sendReset = (project: Project, body: z.infer<typeof resetBody>) =>
+    reset(project, { ...body, redirectUrl: body.redirectUrl ?? body.URI });
 
   app.post('/v1/auth/password/signup', async (req, reply) => {
     const project = await auth.project(req);
     const body = parseInput(signUpBody, req.body);
+    await auth.checkCustomClaimsAllowed(req, body.loginOptions?.customClaims);
     await limits.enforce(project, 'signIn', { loginId: body.loginId, ip: req.ip });
     const issued = await service.signUp(
       project,
@@ -68,6 +87,7 @@ export const passwordRoutes: RoutePlugin = (app, { store, users, sessions, auth,
   app.post('/v1/auth/password/signin', async (req, reply) => {
     const project = await auth.project(req);
     const body = parseInput(signInBody, req.body);
+    await auth.checkCustomClaimsAllowed(req, body.loginOptions?.customClaims);
     await limits.enforce(project, 'signIn', { loginId: body.loginId, ip: req.ip });
     const issued = await service.signIn(
       project,
@@ -98,14 +118,10 @@ export const passwordRoutes: RoutePlugin = (app, { store, users, sessions, auth,
     return publicPolicy(project.settings.password);
   });
 
-  // Reset sends a link or code: message delivery arrives with the passwordless work.
   app.post('/v1/auth/password/reset', async (req) => {
     const project = await auth.project(req);
     const body = parseInput(resetBody, req.body);
     await limits.enforce(project, 'send', { loginId: body.loginId, ip: req.ip });
-    throw new LatchkeyError(
-      'passwordResetNotConfigured',
-      'Password reset needs message delivery, which is not configured on this server yet',
-    );
+    return sendReset(project, body);
   });
 };

@@ -1,7 +1,6 @@
 import { LatchkeyError } from '../../errors.ts';
 import type { Project } from '../../projects/repo.ts';
 import type { Db } from '../../store/db.ts';
-import type { TenantRepo } from '../../tenants/repo.ts';
 import type { IssuedSession, SessionService } from '../../tokens/sessions.ts';
 import type { UserRecord, UserRepo } from '../../users/repo.ts';
 import { createSignedUpUser } from '../../users/signup.ts';
@@ -30,12 +29,7 @@ type Client = { ip: string };
 const AMR = ['pwd'];
 
 /** Password sign-up, sign-in, replace and update, written as pipelines of named checks. */
-export function createPasswordService(deps: {
-  db: Db;
-  users: UserRepo;
-  tenants: TenantRepo;
-  sessions: SessionService;
-}) {
+export function createPasswordService(deps: { db: Db; users: UserRepo; sessions: SessionService }) {
   const { db, users, sessions } = deps;
 
   const checkUserCanSignIn = (user: UserRecord) => {

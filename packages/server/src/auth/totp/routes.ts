@@ -50,6 +50,7 @@ export const totpRoutes: RoutePlugin = (app, { store, users, sessions, limits, a
   app.post('/v1/auth/totp/verify', async (req, reply) => {
     const project = await auth.project(req);
     const body = parseInput(verifyBody, req.body);
+    await auth.checkCustomClaimsAllowed(req, body.loginOptions?.customClaims);
     const raising = body.loginOptions?.stepup === true || body.loginOptions?.mfa === true;
     const existing = raising ? await auth.refresh(req) : undefined;
     const issued = await service.verify(

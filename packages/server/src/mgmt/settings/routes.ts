@@ -121,7 +121,9 @@ export const settingsRoutes: RoutePlugin = (app, { projects, auth }) => {
 
   app.get('/v1/mgmt/project/settings', async (req) => {
     const project = await auth.management(req);
-    const { password: _password, ...rest } = project.settings;
+    // Password settings and message delivery have their own calls; delivery holds provider secrets that its
+    // call answers masked, so they are never answered here.
+    const { password: _password, delivery: _delivery, ...rest } = project.settings;
     return rest;
   });
 
