@@ -27,6 +27,13 @@ const envSchema = z.object({
   LATCHKEY_COOKIE_DOMAIN: z.string().default(''),
   LATCHKEY_BODY_LIMIT: z.coerce.number().int().min(1024).default(1_048_576),
   LATCHKEY_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  LATCHKEY_TRUST_PROXY: z
+    .string()
+    .regex(
+      /^(true|false|\d+|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*)$/,
+      'must be true, false, a hop count, or a comma-separated list of proxy addresses/CIDRs',
+    )
+    .optional(),
   LATCHKEY_MODE: z.enum(['development', 'production']).default('development'),
   REDIS_URL: z
     .string()
@@ -48,6 +55,8 @@ export type Config = Readonly<{
   shutdownTimeoutMs: number;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   mode: 'development' | 'production';
+  /** Fastify's trustProxy: which X-Forwarded-For hops to believe for the client address */
+  trustProxy: boolean | number | string[];
   redisUrl?: string;
 }>;
 
@@ -79,6 +88,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownTimeoutMs: e.LATCHKEY_SHUTDOWN_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
     mode: e.LATCHKEY_MODE,
+    trustProxy: parseTrustProxy(e.LATCHKEY_TRUST_PROXY),
     redisUrl: e.REDIS_URL,
   });
+}
+
+function parseTrustProxy(value: string | undefined): boolean | number | string[] {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value.split(',').map((v) => v.trim());
 }

@@ -286,3 +286,27 @@ for (const store of STORES) {
     });
   });
 }
+
+describe('client address behind a proxy', () => {
+  for (const [trust, expected] of [
+    [undefined, '127.0.0.1'],
+    ['127.0.0.1', '203.0.113.9'],
+  ] as const) {
+    test(`LATCHKEY_TRUST_PROXY=${trust ?? '(unset)'}: login history records ${expected}`, async () => {
+      const s = await startTestServer('sqlite', trust ? { LATCHKEY_TRUST_PROXY: trust } : {});
+      try {
+        const res = await call<Jwt>(s, 'POST', '/v1/auth/password/signup', {
+          auth: s.project,
+          body: { loginId: 'proxied@x.test', password: 'Pr0xiedPass' },
+          headers: { 'x-forwarded-for': '203.0.113.9' },
+        });
+        const history = await call<{ ip: string }[]>(s, 'GET', '/v1/auth/me/history', {
+          auth: `${s.project}:${res.body.refreshJwt}`,
+        });
+        assert.equal(history.body[0]!.ip, expected);
+      } finally {
+        await s.close();
+      }
+    });
+  }
+});

@@ -3,6 +3,7 @@ import Fastify, {
   type FastifyError,
   type FastifyInstance,
   type FastifyReply,
+  type FastifyServerOptions,
 } from 'fastify';
 import { ERROR_CODES, LatchkeyError } from '../errors.ts';
 import type { AppContext } from './context.ts';
@@ -43,6 +44,8 @@ export function buildApp(ctx: AppContext, auth: RequestAuth, plugins: RoutePlugi
   const app: FastifyInstance = Fastify({
     loggerInstance: ctx.logger as FastifyBaseLogger,
     bodyLimit: ctx.config.bodyLimit,
+    // Behind a load balancer, rate limits and login history need the real client address.
+    trustProxy: ctx.config.trustProxy as FastifyServerOptions['trustProxy'],
     routerOptions: { ignoreDuplicateSlashes: true, ignoreTrailingSlash: true },
     return503OnClosing: true,
     // On close: stop accepting, drop idle keep-alive sockets, let in-flight requests finish.
