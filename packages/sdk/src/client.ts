@@ -20,6 +20,7 @@ import { createSessionValidator, type ValidationOptions } from './validation/ses
  *   projectId: process.env.LATCHKEY_PROJECT_ID!,
  *   baseUrl: 'https://auth.example.com',
  *   managementKey: process.env.LATCHKEY_MANAGEMENT_KEY, // only for management calls
+ *   authManagementKey: process.env.LATCHKEY_MANAGEMENT_KEY, // sent on auth calls: allows customClaims
  * };
  * ```
  */
@@ -30,6 +31,35 @@ export type LatchkeyClientOptions = {
   baseUrl: string;
   /** needed for `client.management.*` only; keep it on the server side */
   managementKey?: string;
+  /**
+   * A management key sent along with every **auth** call, for backends that authenticate users on their
+   * behalf: auth calls send `Authorization: Bearer <projectId>:<authManagementKey>`, calls made with a
+   * refresh JWT `Bearer <projectId>:<refreshJwt>:<authManagementKey>` (what the Descope Node and Go SDKs
+   * send with their `authManagementKey`). Management calls still use `managementKey` only; this key does
+   * not enable `client.management.*`.
+   *
+   * It is what lets an auth call carry `loginOptions.customClaims`: the server accepts custom claims on
+   * password sign-up/sign-in, OTP / magic-link / enchanted-link start calls and TOTP verify only from a
+   * caller holding a management key (else 401 `E011103`), since a browser could otherwise write claims such
+   * as `plan: "pro"` into its own session. Keep it on the server side, like `managementKey`.
+   *
+   * Unlike the Node SDK's README (which says not to pass both), both options may be set: they are used on
+   * disjoint sets of calls, so one backend client can authenticate users and manage the project. The
+   * public JWKS fetch (`GET /v2/keys/<projectId>`) never carries either key.
+   *
+   * @example
+   * ```ts
+   * const backend = createLatchkeyClient({
+   *   projectId: 'P2abc…',
+   *   baseUrl: 'http://localhost:4000',
+   *   authManagementKey: process.env.LATCHKEY_MANAGEMENT_KEY,
+   * });
+   * const { sessionJwt } = await backend.password.signIn('ada@example.com', password, {
+   *   customClaims: { plan: 'pro' },
+   * });
+   * ```
+   */
+  authManagementKey?: string;
   /** a `fetch` implementation (default: the global one); wrap it to add tracing or proxies */
   fetch?: typeof fetch;
   /** leeway for `exp`/`nbf`/`iat` checks, in seconds (default 5, like the Descope SDKs) */
@@ -126,11 +156,15 @@ export type LatchkeyClient = SessionApi & {
 };
 
 function checkedOptions(options: LatchkeyClientOptions) {
-  const { projectId, managementKey } = options;
+  const { projectId, managementKey, authManagementKey } = options;
   if (!projectId || /[:\s]/.test(projectId))
     throw new TypeError('projectId is required and may not contain ":" or spaces');
-  if (managementKey !== undefined && (!managementKey || /[:\s]/.test(managementKey))) {
-    throw new TypeError('managementKey may not be empty or contain ":" or spaces');
+  for (const [name, key] of [
+    ['managementKey', managementKey],
+    ['authManagementKey', authManagementKey],
+  ] as const) {
+    if (key !== undefined && (!key || /[:\s]/.test(key)))
+      throw new TypeError(`${name} may not be empty or contain ":" or spaces`);
   }
   if (!/^https?:\/\/[^/]/i.test(options.baseUrl ?? ''))
     throw new TypeError('baseUrl must be an http(s) URL, e.g. http://localhost:4000');
@@ -144,6 +178,7 @@ function checkedOptions(options: LatchkeyClientOptions) {
   return {
     projectId,
     managementKey,
+    authManagementKey,
     baseUrl: options.baseUrl.replace(/\/+$/, ''),
     fetch: fetchImpl,
     audience: options.audience,

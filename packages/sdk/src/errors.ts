@@ -35,7 +35,6 @@ export const ERROR_CODES = {
   passwordPolicy: 'E062902',
   userLocked: 'E062903',
   userDisabled: 'E062904',
-  passwordResetNotConfigured: 'E062905',
   passwordNotSet: 'E062906',
   passwordExpired: 'E062909',
   tenantNotAssociated: 'E063101',

@@ -4,7 +4,12 @@ import { LatchkeyApiError } from './errors.ts';
 import { createHttp, parseRetryAfter } from './http.ts';
 
 /** A stand-in for the network (not for Latchkey): answers every request with one canned response. */
-function answering(status: number, body: string, headers: Record<string, string> = {}) {
+function answering(
+  status: number,
+  body: string,
+  headers: Record<string, string> = {},
+  keys: { managementKey?: string; authManagementKey?: string } = { managementKey: 'K1' },
+) {
   const seen: { url: string; init: RequestInit }[] = [];
   const fetchImpl = (async (url: string, init: RequestInit) => {
     seen.push({ url, init });
@@ -15,7 +20,7 @@ function answering(status: number, body: string, headers: Record<string, string>
     http: createHttp({
       baseUrl: 'http://x',
       projectId: 'P1',
-      managementKey: 'K1',
+      ...keys,
       fetch: fetchImpl,
       timeoutMs: 1000,
     }),
@@ -80,6 +85,33 @@ describe('http', () => {
     assert.equal(headers[2]!.authorization, 'Bearer P1');
     assert.equal(headers[2]!['x-descope-project-id'], 'P1');
     assert.equal(seen[2]!.init.body, '{"loginId":"x"}');
+  });
+
+  test('an authManagementKey is appended to auth calls (as the Node SDK does), never to management calls', async () => {
+    const sentWith = async (keys: { managementKey?: string; authManagementKey?: string }) => {
+      const { http, seen } = answering(200, '{}', {}, keys);
+      await http.request('POST', '/v1/auth/otp/signin/email', { auth: 'project' });
+      await http.request('POST', '/v1/auth/refresh', { auth: { refreshJwt: 'a.b.c' } });
+      await http.request('GET', '/v1/mgmt/user', { auth: 'management' }).catch((e: unknown) => e);
+      return seen.map((s) => (s.init.headers as Record<string, string>).authorization);
+    };
+    assert.deepEqual(await sentWith({ authManagementKey: 'AK' }), ['Bearer P1:AK', 'Bearer P1:a.b.c:AK']);
+    assert.deepEqual(await sentWith({ authManagementKey: 'AK', managementKey: 'K1' }), [
+      'Bearer P1:AK',
+      'Bearer P1:a.b.c:AK',
+      'Bearer P1:K1',
+    ]);
+    assert.deepEqual(await sentWith({ managementKey: 'K1' }), [
+      'Bearer P1',
+      'Bearer P1:a.b.c',
+      'Bearer P1:K1',
+    ]);
+    const { http } = answering(200, '{}', {}, { authManagementKey: 'AK' });
+    await assert.rejects(
+      http.request('GET', '/v1/mgmt/user', { auth: 'management' }),
+      /needs a management key/,
+      'an authManagementKey does not stand in for managementKey',
+    );
   });
 
   test('management calls without a management key fail before any request', async () => {

@@ -3,7 +3,9 @@ import { LatchkeyApiError } from './errors.ts';
 /**
  * Which credential a call sends in `Authorization` (reference §1.3):
  * `project` → `Bearer <projectId>`, `management` → `Bearer <projectId>:<managementKey>`,
- * `{ refreshJwt }` → `Bearer <projectId>:<refreshJwt>`.
+ * `{ refreshJwt }` → `Bearer <projectId>:<refreshJwt>`. With an `authManagementKey` configured, the two
+ * auth forms append it, as the Node and Go SDKs do: `Bearer <projectId>:<authManagementKey>` and
+ * `Bearer <projectId>:<refreshJwt>:<authManagementKey>`.
  */
 export type CallAuth = 'project' | 'management' | { refreshJwt: string };
 
@@ -23,6 +25,8 @@ export type HttpConfig = {
   baseUrl: string;
   projectId: string;
   managementKey?: string;
+  /** appended to the `Authorization` of every auth call (not management calls) */
+  authManagementKey?: string;
   fetch: typeof fetch;
   timeoutMs: number;
 };
@@ -59,15 +63,17 @@ const asString = (v: unknown): string => (typeof v === 'string' ? v : '');
  * non-2xx answer into a {@link LatchkeyApiError}. Network failures and timeouts are thrown as they come.
  */
 export function createHttp(config: HttpConfig): Http {
+  const authKey = config.authManagementKey ? `:${config.authManagementKey}` : '';
+
   function authorization(auth: CallAuth): string {
-    if (auth === 'project') return `Bearer ${config.projectId}`;
+    if (auth === 'project') return `Bearer ${config.projectId}${authKey}`;
     if (auth === 'management') {
       if (!config.managementKey) {
         throw new TypeError('This call needs a management key: pass managementKey to createLatchkeyClient');
       }
       return `Bearer ${config.projectId}:${config.managementKey}`;
     }
-    return `Bearer ${config.projectId}:${auth.refreshJwt}`;
+    return `Bearer ${config.projectId}:${auth.refreshJwt}${authKey}`;
   }
 
   async function send<T>(method: string, path: string, options: CallOptions): Promise<HttpResponse<T>> {

@@ -59,7 +59,7 @@ for (const store of STORES) {
       await h.client.magicLink.signUpOrIn('email', loginId, REDIRECT);
       const first = await h.client.magicLink.verify(linksIn(await lastMessage(h.server, loginId))[0]!.token);
       assert.equal(first.firstSeen, true);
-      await h.client.magicLink.signIn('email', loginId, REDIRECT, { customClaims: { team: 'blue' } });
+      await h.backend.magicLink.signIn('email', loginId, REDIRECT, { customClaims: { team: 'blue' } });
       const res = await h.client.magicLink.verify(linksIn(await lastMessage(h.server, loginId))[0]!.token);
       assert.equal(res.firstSeen, false);
       assert.equal(res.user?.userId, first.user?.userId);

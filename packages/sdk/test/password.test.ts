@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ERROR_CODES, LatchkeyApiError } from '../src/index.ts';
-import { type Harness, rejection, STORES, startHarness, strongPassword, uniqueLogin } from './support/sdk.ts';
+import {
+  type Harness,
+  lastMessage,
+  linksIn,
+  rejection,
+  STORES,
+  startHarness,
+  strongPassword,
+  uniqueLogin,
+} from './support/sdk.ts';
 
 for (const store of STORES) {
   describe(`password authentication through the SDK (${store})`, () => {
@@ -48,10 +57,10 @@ for (const store of STORES) {
       assert.match(bad.message, /E062901/);
     });
 
-    test('custom claims from loginOptions end up in the validated session', async () => {
+    test('custom claims from loginOptions end up in the validated session (a client with authManagementKey)', async () => {
       const loginId = uniqueLogin('claims');
       await h.client.password.signUp(loginId, strongPassword);
-      const res = await h.client.password.signIn(loginId, strongPassword, {
+      const res = await h.backend.password.signIn(loginId, strongPassword, {
         customClaims: { plan: 'pro', seats: 3 },
       });
       const { token } = await h.client.validateSession(res.sessionJwt);
@@ -101,15 +110,23 @@ for (const store of STORES) {
       await h.client.management.password.configureSettings({ minLength: 8, nonAlphanumeric: false });
     });
 
-    test('sendReset surfaces the server answer (reset not configured yet: 400 E062905)', async () => {
+    test('sendReset: the reset link signs in, then update sets the new password', async () => {
       const loginId = uniqueLogin('reset');
       await h.client.password.signUp(loginId, strongPassword);
-      const err = await rejection(
-        h.client.password.sendReset(loginId, 'https://app.example.com/reset'),
+      const sent = await h.client.password.sendReset(loginId, 'http://localhost:3000/reset');
+      assert.equal(sent.resetMethod, 'magiclink');
+      assert.match(String(sent.maskedEmail), /^r\*{4}@e\*{4}\.com$/);
+      const [link] = linksIn(await lastMessage(h.server, loginId));
+      const session = await h.client.magicLink.verify(link!.token);
+      await h.client.password.update(loginId, 'N3w-Passw0rd!', session.refreshJwt!);
+      assert.ok((await h.client.password.signIn(loginId, 'N3w-Passw0rd!')).sessionJwt);
+      const old = await rejection(h.client.password.signIn(loginId, strongPassword), LatchkeyApiError);
+      assert.equal(old.status, 401);
+      const foreign = await rejection(
+        h.client.password.sendReset(loginId, 'https://evil.example.net/x'),
         LatchkeyApiError,
       );
-      assert.equal(err.status, 400);
-      assert.equal(err.errorCode, ERROR_CODES.passwordResetNotConfigured);
+      assert.equal(foreign.errorCode, ERROR_CODES.redirectNotAllowed);
     });
 
     test('an expired or temporary password fails with E062909 until replaced', async () => {

@@ -19,6 +19,10 @@ test('invalid client options are refused up front', () => {
   assert.throws(() => createLatchkeyClient({ ...ok, projectId: 'P1:x' }), TypeError);
   assert.throws(() => createLatchkeyClient({ ...ok, baseUrl: 'localhost:4000' }), TypeError);
   assert.throws(() => createLatchkeyClient({ ...ok, managementKey: 'a:b' }), TypeError);
+  assert.throws(() => createLatchkeyClient({ ...ok, authManagementKey: 'a:b' }), /authManagementKey/);
+  assert.throws(() => createLatchkeyClient({ ...ok, authManagementKey: '' }), /authManagementKey/);
+  assert.throws(() => createLatchkeyClient({ ...ok, authManagementKey: 'a b' }), /authManagementKey/);
+  assert.equal(createLatchkeyClient({ ...ok, managementKey: 'K', authManagementKey: 'K' }).projectId, 'P1');
   assert.throws(() => createLatchkeyClient({ ...ok, clockToleranceSeconds: -1 }), TypeError);
   assert.equal(createLatchkeyClient({ ...ok, baseUrl: 'http://localhost:4000///' }).projectId, 'P1');
 });

@@ -229,23 +229,30 @@ for (const store of STORES) {
       assert.equal(viaMgmt.body.length, 2);
     });
 
-    test('custom claims from loginOptions are in the session and survive refresh; reserved claims are refused', async () => {
+    test('custom claims from loginOptions (with a management key) are in the session and survive refresh; reserved claims are refused', async () => {
       await signUp();
       const loginId = `user${n}@sessions.test`;
-      const res = await call<Jwt>(s, 'POST', '/v1/auth/password/signin', {
+      const keyless = await call(s, 'POST', '/v1/auth/password/signin', {
         auth: s.project,
         body: { loginId, password: 'Sessi0nPass', loginOptions: { customClaims: { plan: 'pro' } } },
       });
+      assert.equal(keyless.status, 401, 'custom claims on an auth call need a management key');
+      assert.equal(keyless.body.errorCode, 'E011103');
+      const res = await call<Jwt>(s, 'POST', '/v1/auth/password/signin', {
+        auth: s.management,
+        body: { loginId, password: 'Sessi0nPass', loginOptions: { customClaims: { plan: 'pro' } } },
+      });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
       assert.equal(claims(res.body.sessionJwt).plan, 'pro');
       const refreshed = await call<Jwt>(s, 'POST', '/v1/auth/refresh', {
         auth: withToken(res.body.refreshJwt),
       });
       assert.equal(claims(refreshed.body.sessionJwt).plan, 'pro');
       const reserved = await call(s, 'POST', '/v1/auth/password/signin', {
-        auth: s.project,
+        auth: s.management,
         body: { loginId, password: 'Sessi0nPass', loginOptions: { customClaims: { sub: 'someone-else' } } },
       });
-      assert.equal(reserved.status, 400);
+      assert.equal(reserved.status, 400, 'even with a key');
     });
 
     test('server-side validate returns the verified claims of a session token', async () => {

@@ -21,7 +21,8 @@ export type SignUpUser = {
 
 /**
  * Options of a sign-in style call (reference §1.13). Latchkey applies `customClaims`; the other fields
- * are sent as given for Descope's cloud.
+ * are sent as given for Descope's cloud. `customClaims` need a client configured with
+ * `authManagementKey` (a backend): without one the server refuses the call with 401 `E011103`.
  *
  * @example
  * ```ts
@@ -114,8 +115,9 @@ export type PasswordApi = {
    */
   policy(): Promise<PasswordPolicy>;
   /**
-   * Sends a password-reset message via the project's reset method. Latchkey answers 400 `E062905`
-   * until message delivery is configured.
+   * Sends a password-reset magic link or code to the user's email, as the project's reset method says.
+   * Redeem it with `magicLink.verify` (or `otp.verify('email', …)`), then call `update` with that session's
+   * refresh token.
    *
    * @example
    * ```ts

@@ -66,7 +66,8 @@ export type MaskedAddress<M extends DeliveryMethod> = M extends 'email' ? Masked
 
 /**
  * Options of a sign-up (the Node SDK's `SignUpOptions`): custom claims for the first session and the
- * message template.
+ * message template. `customClaims` need a client configured with `authManagementKey` (a backend): without
+ * one the server refuses the call with 401 `E011103`.
  *
  * @example
  * ```ts

@@ -5,7 +5,7 @@ import { createLatchkeyClient, type LatchkeyClient, type LatchkeyClientOptions }
 
 export { STORES } from '../../../server/test/support/server.ts';
 
-export type Call = { method: string; path: string; at: number };
+export type Call = { method: string; path: string; at: number; authorization: string | null };
 
 /**
  * A real fetch that records every request, so tests can count what the SDK sends over the wire
@@ -19,7 +19,12 @@ export function recordingFetch(): {
   const calls: Call[] = [];
   const recording = (async (input: string | URL | Request, init?: RequestInit) => {
     const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
-    calls.push({ method: init?.method ?? 'GET', path: url.pathname, at: Date.now() });
+    calls.push({
+      method: init?.method ?? 'GET',
+      path: url.pathname,
+      at: Date.now(),
+      authorization: new Headers(init?.headers).get('authorization'),
+    });
     return fetch(input, init);
   }) as typeof fetch;
   return {
@@ -34,6 +39,11 @@ export type Harness = {
   server: TestServer;
   client: LatchkeyClient;
   wire: ReturnType<typeof recordingFetch>;
+  /**
+   * A backend client: `authManagementKey` (the server's management key) and no `managementKey`, so its auth
+   * calls may carry `loginOptions.customClaims`.
+   */
+  backend: LatchkeyClient & { wire: ReturnType<typeof recordingFetch> };
   /** another client of the same server, with its own JWKS cache and options */
   newClient(
     options?: Partial<LatchkeyClientOptions>,
@@ -41,7 +51,11 @@ export type Harness = {
   close(): Promise<void>;
 };
 
-/** A real Latchkey server on `store` and an SDK client (with the management key) pointed at it. */
+/**
+ * A real Latchkey server on `store` and SDK clients pointed at it: `client` with the management key (for
+ * management calls; its auth calls carry no key, like a public app's) and `backend` with it as
+ * `authManagementKey`.
+ */
 export async function startHarness(
   store: StoreKind,
   options: Partial<LatchkeyClientOptions> = {},
@@ -60,7 +74,8 @@ export async function startHarness(
     return Object.assign(client, { wire });
   };
   const client = newClient();
-  return { server, client, wire: client.wire, newClient, close: () => server.close() };
+  const backend = newClient({ managementKey: undefined, authManagementKey: server.managementKey });
+  return { server, client, wire: client.wire, backend, newClient, close: () => server.close() };
 }
 
 /** Awaits a promise that must reject, and returns the error for further assertions. */

@@ -137,19 +137,29 @@ for (const store of STORES) {
       assert.equal(unknown.errorCode, wrong.errorCode, 'an unknown user looks like a wrong password');
     });
 
-    test('signIn carries loginOptions.customClaims into the issued JWTs', async () => {
+    test('signIn carries loginOptions.customClaims into the issued JWTs (a client with authManagementKey)', async () => {
       const loginId = `${uid('claims')}@example.com`;
-      const up = await ok(
+      await fails(
         t.auth.password.signUp(loginId, PASSWORD, undefined, { customClaims: { plan: 'gold' } }),
+        401,
+        'E011103',
       );
-      assert.equal((await t.auth.validateSession(up.sessionJwt)).token.plan, 'gold');
+      const up = await ok(
+        t.backend.password.signUp(loginId, PASSWORD, undefined, { customClaims: { plan: 'gold' } }),
+      );
+      assert.equal((await t.backend.validateSession(up.sessionJwt)).token.plan, 'gold');
+      await fails(
+        t.auth.password.signIn(loginId, PASSWORD, { customClaims: { plan: 'silver' } }),
+        401,
+        'E011103',
+      );
       const res = await ok(
-        t.auth.password.signIn(loginId, PASSWORD, { customClaims: { plan: 'silver', seats: 3 } }),
+        t.backend.password.signIn(loginId, PASSWORD, { customClaims: { plan: 'silver', seats: 3 } }),
       );
-      const info = await t.auth.validateSession(res.sessionJwt);
+      const info = await t.backend.validateSession(res.sessionJwt);
       assert.equal(info.token.plan, 'silver');
       assert.equal(info.token.seats, 3);
-      const refreshed = await t.auth.refreshSession(res.refreshJwt!);
+      const refreshed = await t.backend.refreshSession(res.refreshJwt!);
       assert.equal(refreshed.token.plan, 'silver', 'custom claims survive a refresh');
     });
 

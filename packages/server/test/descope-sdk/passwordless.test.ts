@@ -110,10 +110,13 @@ for (const store of STORES) {
       );
     });
 
-    test('signIn with custom claims, and step-up on a password session (the SDK passes the refresh token)', async () => {
+    test('signIn with custom claims (a client with authManagementKey), and step-up on a password session (the SDK passes the refresh token)', async () => {
       const loginId = `${uid('stepup')}@example.com`;
       const pwd = await ok(t.auth.password.signUp(loginId, PASSWORD));
-      await ok(t.auth.otp.signIn.email(loginId, { customClaims: { plan: 'pro' } }));
+      const count = (await inbox(t.s, loginId)).length;
+      await fails(t.auth.otp.signIn.email(loginId, { customClaims: { plan: 'pro' } }), 401, 'E011103');
+      assert.equal((await inbox(t.s, loginId)).length, count, 'nothing sent without a key');
+      await ok(t.backend.otp.signIn.email(loginId, { customClaims: { plan: 'pro' } }));
       const plain = await ok(t.auth.otp.verify.email(loginId, codeIn(await newestMessage(t.s, loginId))));
       assert.equal((await t.auth.validateSession(plain.sessionJwt)).token.plan, 'pro');
 
@@ -175,11 +178,16 @@ for (const store of STORES) {
       await fails(t.auth.magicLink.verify(link.token), 401, 'E061104');
     });
 
-    test('signIn.email with custom claims; signUpOrIn.sms; a foreign redirect URL is E011301', async () => {
+    test('signIn.email with custom claims (authManagementKey only); signUpOrIn.sms; a foreign redirect URL is E011301', async () => {
       const loginId = `${uid('ml-in')}@example.com`;
       await ok(t.auth.magicLink.signUpOrIn.email(loginId, URI));
       const first = await ok(t.auth.magicLink.verify(linksIn(await newestMessage(t.s, loginId))[0]!.token));
-      await ok(t.auth.magicLink.signIn.email(loginId, URI, { customClaims: { team: 'blue' } }));
+      await fails(
+        t.auth.magicLink.signIn.email(loginId, URI, { customClaims: { team: 'blue' } }),
+        401,
+        'E011103',
+      );
+      await ok(t.backend.magicLink.signIn.email(loginId, URI, { customClaims: { team: 'blue' } }));
       const res = await ok(t.auth.magicLink.verify(linksIn(await newestMessage(t.s, loginId))[0]!.token));
       assert.equal(res.firstSeen, false);
       assert.equal(res.user?.userId, first.user?.userId);

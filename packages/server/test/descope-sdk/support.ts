@@ -5,7 +5,8 @@ import { type StoreKind, startTestServer, type TestServer } from '../support/ser
 
 /**
  * The drop-in proof: these suites drive a real Latchkey server only through the official
- * `@descope/node-sdk`, configured exactly as an app would (project id, base URL, management key).
+ * `@descope/node-sdk`, configured exactly as an app would (project id, base URL, management key or
+ * `authManagementKey`).
  * The only addition is a recording `fetch` (an option the SDK itself offers) so tests can see what
  * went over the wire, e.g. the license handshake.
  */
@@ -30,12 +31,19 @@ export type SdkServer = {
   mgmt: Sdk;
   /** configured with the project id only, like a public-facing app */
   auth: Sdk;
-  /** every HTTP exchange either client made, in order */
+  /**
+   * configured with the management key as `authManagementKey`, like a backend that signs users in: its auth
+   * calls carry the key (`Bearer P:K`, `Bearer P:R:K`), so they may pass `loginOptions.customClaims`
+   */
+  backend: Sdk;
+  /** every HTTP exchange any client made, in order */
   calls: WireCall[];
   /** a further client on the same server (e.g. a wrong management key) */
-  client(options?: { managementKey?: string }): Sdk;
+  client(options?: ClientKeys): Sdk;
   close(): Promise<void>;
 };
+
+export type ClientKeys = { managementKey?: string; authManagementKey?: string };
 
 type SdkResponseLike<T> = {
   ok: boolean;
@@ -62,18 +70,20 @@ export async function startSdkServer(store: StoreKind): Promise<SdkServer> {
     });
     return res;
   };
-  const client = (options: { managementKey?: string } = {}): Sdk =>
+  const client = (options: ClientKeys = {}): Sdk =>
     DescopeClient({
       projectId: s.projectId,
       baseUrl: s.url,
       ...(options.managementKey ? { managementKey: options.managementKey } : {}),
+      ...(options.authManagementKey ? { authManagementKey: options.authManagementKey } : {}),
       fetch: recordingFetch as typeof fetch,
     });
   const mgmt = client({ managementKey: s.managementKey });
   const auth = client();
+  const backend = client({ authManagementKey: s.managementKey });
   // The SDK's license handshake is fire-and-forget; let it land before the suite starts.
   await waitFor(() => calls.some((c) => c.path === '/v1/mgmt/license'));
-  return { s, mgmt, auth, calls, client, close: () => s.close() };
+  return { s, mgmt, auth, backend, calls, client, close: () => s.close() };
 }
 
 export async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {

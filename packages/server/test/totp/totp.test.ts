@@ -265,14 +265,17 @@ for (const store of STORES) {
       await awayFromStepEdge();
       const loginId = newLoginId('stepup');
       const pwd = await call<Jwt>(s, 'POST', '/v1/auth/password/signup', {
-        auth: s.project,
+        auth: s.management, // custom claims on an auth call need a management key
         body: { loginId, password: 'Str0ngPassword', loginOptions: { customClaims: { plan: 'pro' } } },
       });
+      assert.equal(pwd.status, 200, JSON.stringify(pwd.body));
       const added = await call<Enrollment>(s, 'POST', '/v1/auth/totp/update', {
         auth: `${s.project}:${pwd.body.refreshJwt}`,
         body: { loginId },
       });
       const withToken = `${s.project}:${pwd.body.refreshJwt}`;
+      // what the Node and Go SDKs send with an authManagementKey: Bearer <projectId>:<refreshJwt>:<managementKey>
+      const withTokenAndKey = `${withToken}:${s.managementKey}`;
 
       const missing = await verify(loginId, codeFor(added.body.key, -1), { loginOptions: { stepup: true } });
       assert.equal(missing.status, 401, 'step-up needs the refresh token');
@@ -284,8 +287,14 @@ for (const store of STORES) {
       });
       assert.equal(foreign.status, 401, "another user's session cannot be raised");
 
-      const raised = await verify(loginId, codeFor(added.body.key, -1), {
+      const keyless = await verify(loginId, codeFor(added.body.key, -1), {
         auth: withToken,
+        loginOptions: { stepup: true, customClaims: { level: 2 } },
+      });
+      assert.equal(keyless.status, 401, 'custom claims without a management key');
+      assert.equal(keyless.body.errorCode, 'E011103');
+      const raised = await verify(loginId, codeFor(added.body.key, -1), {
+        auth: withTokenAndKey,
         loginOptions: { stepup: true, customClaims: { level: 2 } },
       });
       assert.equal(raised.status, 200, JSON.stringify(raised.body));
@@ -302,7 +311,7 @@ for (const store of STORES) {
       assert.deepEqual(claims(mfa.body.sessionJwt).amr, ['pwd', 'totp'], 'no duplicate factor');
 
       const plain = await verify(loginId, codeFor(added.body.key, 1), {
-        auth: withToken,
+        auth: withTokenAndKey,
         loginOptions: { customClaims: { level: 1 } },
       });
       assert.equal(plain.status, 200, 'without stepup/mfa a refresh token is ignored');
