@@ -54,7 +54,30 @@ test('secrets never reach the logs: passwords, tokens, management keys, query st
       headers: { authorization: `Bearer ${projectId}:${managementKey}` },
     });
     await post('/v1/mgmt/tenant/create', `Bearer ${projectId}:${managementKey}`, '{not json');
+    // One-time codes, links and embedded tokens.
+    await post('/v1/auth/otp/signup-in/email', `Bearer ${projectId}`, { loginId: 'otp-log@x.test' });
+    const message = await server.store.db
+      .selectFrom('outbox_messages')
+      .select('text_body')
+      .where('recipient', '=', 'otp-log@x.test')
+      .executeTakeFirstOrThrow();
+    const code = /(\d{6})/.exec(message.text_body)![1]!;
+    await post('/v1/auth/otp/verify/email', `Bearer ${projectId}`, {
+      loginId: 'otp-log@x.test',
+      code: code === '000000' ? '111111' : '000000',
+    });
+    await post('/v1/auth/otp/verify/email', `Bearer ${projectId}`, { loginId: 'otp-log@x.test', code });
+    const embedded = (await (
+      await post('/v1/mgmt/user/signin/embeddedlink', `Bearer ${projectId}:${managementKey}`, {
+        loginId: 'otp-log@x.test',
+      })
+    ).json()) as { token: string };
+    await post('/v1/auth/magiclink/verify', `Bearer ${projectId}`, { token: embedded.token });
+    await post('/v1/auth/magiclink/verify', `Bearer ${projectId}`, { token: embedded.token });
     assert.ok(logged.includes('request completed'), 'requests are logged');
+    // The code is checked as a whole number: log timestamps are long digit runs that may contain it.
+    assert.ok(!new RegExp(`(?<!\\d)${code}(?!\\d)`).test(logged), 'a one-time code reached the log');
+    assert.ok(!logged.includes(embedded.token), 'an embedded-link token reached the log');
     for (const secret of [
       password,
       'Wr0ngPassw0rdXX',
