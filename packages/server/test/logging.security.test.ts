@@ -1,32 +1,20 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { Writable } from 'node:stream';
 import { test } from 'node:test';
-import { loadConfig } from '../src/config.ts';
-import { createLogger } from '../src/logger.ts';
-import { startServer } from '../src/main.ts';
+import { startTestServer } from './support/server.ts';
 
 test('secrets never reach the logs: passwords, tokens, management keys, query strings', async () => {
-  let logged = '';
-  const sink = new Writable({
-    write(chunk, _enc, done) {
-      logged += chunk.toString();
-      done();
+  const s = await startTestServer(
+    'sqlite',
+    {
+      LATCHKEY_PROJECT_ID: 'Plogsecrettest00000000000000',
+      LATCHKEY_MANAGEMENT_KEY: 'Ksupersecretmanagementkey000001',
     },
-  });
-  const projectId = 'Plogsecrettest00000000000000';
-  const managementKey = 'Ksupersecretmanagementkey000001';
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'latchkey-log-'));
-  const config = loadConfig({
-    PORT: '0',
-    LATCHKEY_DATA_DIR: dataDir,
-    LATCHKEY_PROJECT_ID: projectId,
-    LATCHKEY_MANAGEMENT_KEY: managementKey,
-    LOG_LEVEL: 'trace',
-  });
-  const server = await startServer(config, { logger: createLogger('trace', sink) });
+    undefined,
+    {
+      logLevel: 'trace',
+    },
+  );
+  const { projectId, managementKey, server } = s;
   try {
     const password = 'V3ryS3cretPassw0rd';
     const post = (p: string, auth: string, body: unknown) =>
@@ -74,10 +62,10 @@ test('secrets never reach the logs: passwords, tokens, management keys, query st
     ).json()) as { token: string };
     await post('/v1/auth/magiclink/verify', `Bearer ${projectId}`, { token: embedded.token });
     await post('/v1/auth/magiclink/verify', `Bearer ${projectId}`, { token: embedded.token });
-    assert.ok(logged.includes('request completed'), 'requests are logged');
+    assert.ok(s.logs().includes('request completed'), 'requests are logged');
     // The code is checked as a whole number: log timestamps are long digit runs that may contain it.
-    assert.ok(!new RegExp(`(?<!\\d)${code}(?!\\d)`).test(logged), 'a one-time code reached the log');
-    assert.ok(!logged.includes(embedded.token), 'an embedded-link token reached the log');
+    assert.ok(!new RegExp(`(?<!\\d)${code}(?!\\d)`).test(s.logs()), 'a one-time code reached the log');
+    assert.ok(!s.logs().includes(embedded.token), 'an embedded-link token reached the log');
     for (const secret of [
       password,
       'Wr0ngPassw0rdXX',
@@ -87,10 +75,9 @@ test('secrets never reach the logs: passwords, tokens, management keys, query st
       signup.sessionJwt,
       'querytokensecret',
     ]) {
-      assert.ok(!logged.includes(secret), `a secret reached the log: ${secret.slice(0, 8)}…`);
+      assert.ok(!s.logs().includes(secret), `a secret reached the log: ${secret.slice(0, 8)}…`);
     }
   } finally {
-    await server.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await s.close();
   }
 });

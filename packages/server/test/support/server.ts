@@ -1,9 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import pg from 'pg';
 import pino from 'pino';
 import { loadConfig } from '../../src/config.ts';
+import { createLogger } from '../../src/logger.ts';
 import { type RunningServer, startServer } from '../../src/main.ts';
 import { randomBase62 } from '../../src/util.ts';
 
@@ -22,6 +24,8 @@ export type TestServer = {
   managementKey: string;
   store: StoreKind;
   server: RunningServer;
+  /** what the server logged (with `options.logLevel`) */
+  logs(): string;
   /** where the store lives: pass it as `shared` to start a second instance on the same store */
   shared: { databaseUrl?: string; dataDir: string };
   /** Authorization header values */
@@ -64,6 +68,7 @@ export async function startTestServer(
   store: StoreKind,
   env: Record<string, string> = {},
   shared?: { databaseUrl?: string; dataDir?: string },
+  options: { logLevel?: string } = {},
 ): Promise<TestServer> {
   const projectId = `P${randomBase62(27)}`;
   const managementKey = `K${randomBase62(40)}`;
@@ -80,7 +85,16 @@ export async function startTestServer(
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...env,
   });
-  const server = await startServer(config, { logger: pino({ level: 'silent' }) });
+  let logged = '';
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      logged += chunk.toString();
+      done();
+    },
+  });
+  // With a log level the server logs exactly as in production (createLogger), into `logs()`.
+  const logger = options.logLevel ? createLogger(options.logLevel, sink) : pino({ level: 'silent' });
+  const server = await startServer(config, { logger });
   return {
     url: server.url,
     projectId: config.bootstrapProjectId!,
@@ -88,6 +102,7 @@ export async function startTestServer(
     store,
     server,
     shared: { databaseUrl, dataDir },
+    logs: () => logged,
     project: `Bearer ${config.bootstrapProjectId}`,
     management: `Bearer ${config.bootstrapProjectId}:${config.bootstrapManagementKey}`,
     async close() {

@@ -1,8 +1,10 @@
+import type { ExpressionBuilder } from 'kysely';
 import { z } from 'zod';
 import { LatchkeyError } from '../../errors.ts';
 import type { RoutePlugin } from '../../http/app.ts';
 import { parseInput } from '../../http/validate.ts';
 import type { Db } from '../../store/db.ts';
+import type { Database } from '../../store/schema.ts';
 import { nowSeconds, parseJson } from '../../util.ts';
 
 const name = z.string().min(1).max(256);
@@ -68,6 +70,25 @@ async function checkTenantExists(tx: Db, projectId: string, tenantId: string): P
   if (!t) throw new LatchkeyError('tenantNotFound', `Tenant ${tenantId} not found`);
 }
 
+/**
+ * Which user-role rows a role's rename or delete reaches: a tenant role's, in its tenant; a project role's,
+ * at project level and in every tenant that has no own role of that name (called after the role row changed).
+ */
+const holdersScope =
+  (tx: Db, projectId: string, tenantId: string, roleName: string) =>
+  (eb: ExpressionBuilder<Database, 'user_roles'>) =>
+    tenantId
+      ? eb('tenant_id', '=', tenantId)
+      : eb(
+          'tenant_id',
+          'not in',
+          tx
+            .selectFrom('roles')
+            .select('tenant_id')
+            .where('project_id', '=', projectId)
+            .where('name', '=', roleName),
+        );
+
 /** Roles are identified by (name, tenantId); a project role has tenantId ''. */
 export const roleRoutes: RoutePlugin = (app, { store, auth }) => {
   const db = store.db;
@@ -132,24 +153,13 @@ export const roleRoutes: RoutePlugin = (app, { store, auth }) => {
         .where('name', '=', body.name)
         .execute();
       if (body.newName !== body.name) {
-        let q = tx
+        await tx
           .updateTable('user_roles')
           .set({ role_name: body.newName })
           .where('project_id', '=', project.id)
-          .where('role_name', '=', body.name);
-        // A project role's name is used at project level and in tenants that have no own role of that name.
-        q = tenantId
-          ? q.where('tenant_id', '=', tenantId)
-          : q.where(
-              'tenant_id',
-              'not in',
-              tx
-                .selectFrom('roles')
-                .select('tenant_id')
-                .where('project_id', '=', project.id)
-                .where('name', '=', body.name),
-            );
-        await q.execute();
+          .where('role_name', '=', body.name)
+          .where(holdersScope(tx, project.id, tenantId, body.name))
+          .execute();
       }
     });
     return {};
@@ -168,22 +178,12 @@ export const roleRoutes: RoutePlugin = (app, { store, auth }) => {
         .where('tenant_id', '=', tenantId)
         .where('name', '=', body.name)
         .execute();
-      let q = tx
+      await tx
         .deleteFrom('user_roles')
         .where('project_id', '=', project.id)
-        .where('role_name', '=', body.name);
-      q = tenantId
-        ? q.where('tenant_id', '=', tenantId)
-        : q.where(
-            'tenant_id',
-            'not in',
-            tx
-              .selectFrom('roles')
-              .select('tenant_id')
-              .where('project_id', '=', project.id)
-              .where('name', '=', body.name),
-          );
-      await q.execute();
+        .where('role_name', '=', body.name)
+        .where(holdersScope(tx, project.id, tenantId, body.name))
+        .execute();
     });
     return {};
   });
