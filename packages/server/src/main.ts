@@ -14,7 +14,6 @@ import type { AppContext } from './http/context.ts';
 import { createRequestAuth } from './http/request-auth.ts';
 import { createMemoryCounterStore } from './limits/memory-store.ts';
 import { createRateLimits } from './limits/rate-limits.ts';
-import { createRedisCounterStore } from './limits/redis-store.ts';
 import { createLogger } from './logger.ts';
 import { permissionRoutes } from './mgmt/permissions/routes.ts';
 import { roleRoutes } from './mgmt/roles/routes.ts';
@@ -78,8 +77,9 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     cookieDomain: config.cookieDomain,
   });
   const lifecycle = { closing: false };
+  // ioredis is loaded only when Redis is configured: a laptop start stays lean.
   const counters = config.redisUrl
-    ? createRedisCounterStore({ url: config.redisUrl, logger })
+    ? (await import('./limits/redis-store.ts')).createRedisCounterStore({ url: config.redisUrl, logger })
     : createMemoryCounterStore();
   const ctx: AppContext = {
     config,

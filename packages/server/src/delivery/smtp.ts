@@ -1,4 +1,4 @@
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { LatchkeyError } from '../errors.ts';
 import { sha256Hex } from '../util.ts';
 import { scrub } from './provider-http.ts';
@@ -29,7 +29,7 @@ export function createSmtpSender(options: { timeoutMs: number }) {
       }
   }
 
-  function transportFor(settings: SmtpSettings): Transporter {
+  async function transportFor(settings: SmtpSettings): Promise<Transporter> {
     const now = Date.now();
     sweep(now);
     const key = sha256Hex(JSON.stringify(settings));
@@ -39,6 +39,10 @@ export function createSmtpSender(options: { timeoutMs: number }) {
       return existing.transport;
     }
     const secure = settings.secure ?? false;
+    // Loaded on first use: servers that send no email never load nodemailer.
+    const { default: nodemailer } = await import('nodemailer');
+    const raced = transports.get(key);
+    if (raced) return raced.transport;
     const transport = nodemailer.createTransport({
       pool: true,
       maxConnections: 2,
@@ -62,7 +66,7 @@ export function createSmtpSender(options: { timeoutMs: number }) {
   return {
     async send(settings: SmtpSettings, email: Email): Promise<void> {
       try {
-        await transportFor(settings).sendMail({
+        await (await transportFor(settings)).sendMail({
           from: settings.from,
           to: email.to,
           subject: email.subject,

@@ -1,5 +1,4 @@
 import { HOTP, Secret, TOTP } from 'otpauth';
-import QRCode from 'qrcode';
 
 /** RFC 6238 as every authenticator app implements it (and the Ruby SDK's integration test assumes). */
 export const TOTP_PERIOD_SECONDS = 30;
@@ -40,6 +39,8 @@ export function provisioningUri(issuer: string, label: string, secret: string): 
 export async function enrollment(issuer: string, label: string, secret: string): Promise<TotpEnrollment> {
   const provisioningURL = provisioningUri(issuer, label, secret);
   // Bare base64 (no `data:` prefix): the SDKs hand the string to apps that decode or embed it themselves.
+  // Loaded on first use: most servers never enrol an authenticator.
+  const { default: QRCode } = await import('qrcode');
   const png = await QRCode.toBuffer(provisioningURL, { type: 'png', errorCorrectionLevel: 'M', margin: 2 });
   return { provisioningURL, image: png.toString('base64'), key: secret };
 }
