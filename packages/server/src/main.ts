@@ -24,6 +24,7 @@ import { userRoutes } from './mgmt/users/routes.ts';
 import { type BootstrapResult, bootstrap } from './projects/bootstrap.ts';
 import { createProjectRepo } from './projects/repo.ts';
 import { openStore, type Store } from './store/db.ts';
+import { startMaintenance } from './store/maintenance.ts';
 import { migrate } from './store/migrations.ts';
 import { systemRoutes } from './system/routes.ts';
 import { createKeyStore } from './tokens/keys.ts';
@@ -97,6 +98,7 @@ export async function startServer(config: Config, options: { logger?: Logger } =
   const boot = await bootstrap(config, projects, keys);
   const app = buildApp(ctx, createRequestAuth(projects, sessions), routePlugins);
   await app.listen({ port: config.port, host: config.host });
+  const stopMaintenance = startMaintenance(store.db, logger);
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   if (!config.publicUrl) publicUrl = `http://localhost:${port}`;
@@ -109,6 +111,7 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     close() {
       closing ??= (async () => {
         lifecycle.closing = true;
+        stopMaintenance();
         await app.close();
         await counters.close();
         await store.close();
