@@ -1,11 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { accessKeyExchangeRoutes } from './auth/accesskey/routes.ts';
 import { enchantedLinkRoutes } from './auth/enchantedlink/routes.ts';
 import { magicLinkRoutes } from './auth/magiclink/routes.ts';
 import { otpRoutes } from './auth/otp/routes.ts';
 import { passwordRoutes } from './auth/password/routes.ts';
 import { sessionRoutes } from './auth/session/routes.ts';
 import { totpRoutes } from './auth/totp/routes.ts';
+import { authzRoutes } from './authz/routes.ts';
 import type { Config } from './config.ts';
 import { deliveryRoutes } from './delivery/routes.ts';
 import { createDelivery } from './delivery/service.ts';
@@ -15,6 +17,7 @@ import { createRequestAuth } from './http/request-auth.ts';
 import { createMemoryCounterStore } from './limits/memory-store.ts';
 import { createRateLimits } from './limits/rate-limits.ts';
 import { createLogger } from './logger.ts';
+import { accessKeyRoutes } from './mgmt/accesskeys/routes.ts';
 import { permissionRoutes } from './mgmt/permissions/routes.ts';
 import { roleRoutes } from './mgmt/roles/routes.ts';
 import { settingsRoutes } from './mgmt/settings/routes.ts';
@@ -46,6 +49,9 @@ export const routePlugins: RoutePlugin[] = [
   settingsRoutes,
   totpRoutes,
   deliveryRoutes,
+  accessKeyRoutes,
+  accessKeyExchangeRoutes,
+  authzRoutes,
 ];
 
 export type RunningServer = {

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import { createAccessKeysTable } from '../mgmt/accesskeys/store.ts';
 import type { Dialect } from './db.ts';
 
 /**
@@ -276,6 +277,65 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
         await db.schema.alterTable('users').addColumn('totp_secret', 'text').execute();
         await db.schema.alterTable('users').addColumn('totp_last_step', 'bigint').execute();
+      },
+    },
+    '0003_authz': {
+      async up(db: Kysely<unknown>) {
+        // One ReBAC schema per project, kept whole as JSON: it is read whole for every check.
+        await db.schema
+          .createTable('authz_schemas')
+          .addColumn('project_id', 'varchar(64)', (c) =>
+            c.primaryKey().references('projects.id').onDelete('cascade'),
+          )
+          .addColumn('schema_json', 'text', (c) => c.notNull())
+          .addColumn('modified_time', 'bigint', (c) => c.notNull())
+          .execute();
+        // A relation's target is a user-like id (`target`) or a target set; unused columns hold ''.
+        await db.schema
+          .createTable('authz_relations')
+          .addColumn('project_id', 'varchar(64)', (c) =>
+            c.notNull().references('projects.id').onDelete('cascade'),
+          )
+          .addColumn('namespace', 'varchar(256)', (c) => c.notNull())
+          .addColumn('resource', 'varchar(512)', (c) => c.notNull())
+          .addColumn('relation_definition', 'varchar(256)', (c) => c.notNull())
+          .addColumn('target', 'varchar(512)', (c) => c.notNull())
+          .addColumn('target_set_resource', 'varchar(512)', (c) => c.notNull())
+          .addColumn('target_set_relation_definition', 'varchar(256)', (c) => c.notNull())
+          .addColumn('target_set_namespace', 'varchar(256)', (c) => c.notNull())
+          .addColumn('created_time', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('authz_relations_pk', [
+            'project_id',
+            'namespace',
+            'resource',
+            'relation_definition',
+            'target',
+            'target_set_resource',
+            'target_set_relation_definition',
+            'target_set_namespace',
+          ])
+          .execute();
+        // relationLeft and "what can a target access" walk relations by their target.
+        await db.schema
+          .createIndex('authz_relations_target')
+          .on('authz_relations')
+          .columns(['project_id', 'target', 'namespace', 'relation_definition'])
+          .execute();
+        await db.schema
+          .createIndex('authz_relations_resource')
+          .on('authz_relations')
+          .columns(['project_id', 'resource'])
+          .execute();
+        await db.schema
+          .createIndex('authz_relations_target_set')
+          .on('authz_relations')
+          .columns(['project_id', 'target_set_resource'])
+          .execute();
+      },
+    },
+    '0004_access_keys': {
+      async up(db: Kysely<unknown>) {
+        await createAccessKeysTable(db);
       },
     },
   };

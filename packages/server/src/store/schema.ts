@@ -169,7 +169,29 @@ export interface OutboxMessagesTable {
   created_time: number;
 }
 
+export interface AuthzSchemasTable {
+  project_id: string;
+  /** the AuthzSchema wire object */
+  schema_json: string;
+  modified_time: number;
+}
+
+/** One stored ReBAC relation; of `target` and the `target_set_*` columns, the unused side holds ''. */
+export interface AuthzRelationsTable {
+  project_id: string;
+  namespace: string;
+  resource: string;
+  relation_definition: string;
+  target: string;
+  target_set_resource: string;
+  target_set_relation_definition: string;
+  target_set_namespace: string;
+  created_time: number;
+}
+
 export interface Database {
+  authz_schemas: AuthzSchemasTable;
+  authz_relations: AuthzRelationsTable;
   one_time_secrets: OneTimeSecretsTable;
   outbox_messages: OutboxMessagesTable;
   projects: ProjectsTable;

@@ -11,11 +11,24 @@ export type AuthorizationClaims = { roles: string[]; permissions: string[]; tena
  * role first, then to the project role of that name.
  */
 export async function authorizationClaims(db: Db, user: UserRecord): Promise<AuthorizationClaims> {
-  const tenantIds = user.tenants.map((t) => t.tenantId);
+  return authorizationClaimsFor(db, user.projectId, user.roleNames, user.tenants);
+}
+
+/**
+ * The same claims for any principal holding project roles and per-tenant roles (a user, an access key).
+ * A tenant role name resolves to the tenant's own role first, then to the project role of that name.
+ */
+export async function authorizationClaimsFor(
+  db: Db,
+  projectId: string,
+  roleNames: readonly string[],
+  memberships: readonly { tenantId: string; roleNames: readonly string[] }[],
+): Promise<AuthorizationClaims> {
+  const tenantIds = memberships.map((t) => t.tenantId);
   const roles = await db
     .selectFrom('roles')
     .select(['tenant_id', 'name', 'permission_names_json'])
-    .where('project_id', '=', user.projectId)
+    .where('project_id', '=', projectId)
     .where('tenant_id', 'in', ['', ...tenantIds])
     .execute();
   const permissionsOf = (tenantId: string, roleName: string): string[] => {
@@ -25,15 +38,15 @@ export async function authorizationClaims(db: Db, user: UserRecord): Promise<Aut
     return role ? parseJson<string[]>(role.permission_names_json, []) : [];
   };
   const tenants: TenantClaims = {};
-  for (const t of user.tenants) {
+  for (const t of memberships) {
     tenants[t.tenantId] = {
       roles: [...t.roleNames],
       permissions: unique(t.roleNames.flatMap((r) => permissionsOf(t.tenantId, r))),
     };
   }
   return {
-    roles: [...user.roleNames],
-    permissions: unique(user.roleNames.flatMap((r) => permissionsOf('', r))),
+    roles: [...roleNames],
+    permissions: unique(roleNames.flatMap((r) => permissionsOf('', r))),
     tenants,
   };
 }
