@@ -1,3 +1,4 @@
+import { type AccessKeyExchangeApi, createAccessKeyExchangeApi } from './auth/access-key.ts';
 import { createEnchantedLinkApi, type EnchantedLinkApi } from './auth/enchanted-link.ts';
 import { createMagicLinkApi, type MagicLinkApi } from './auth/magic-link.ts';
 import { createOtpApi, type OtpApi } from './auth/otp.ts';
@@ -84,76 +85,77 @@ export type LatchkeyClientOptions = {
  * const info = await client.validateSession(sessionJwt);
  * ```
  */
-export type LatchkeyClient = SessionApi & {
-  /** the configured project id */
-  readonly projectId: string;
-  /** password authentication */
-  readonly password: PasswordApi;
-  /** one-time codes by email, SMS, voice or WhatsApp */
-  readonly otp: OtpApi;
-  /** magic links by email, SMS or WhatsApp */
-  readonly magicLink: MagicLinkApi;
-  /** enchanted links (email, cross-device, with session polling) */
-  readonly enchantedLink: EnchantedLinkApi;
-  /** authenticator apps (TOTP) */
-  readonly totp: TotpApi;
-  /** management API (needs `managementKey`) */
-  readonly management: ManagementApi;
-  /**
-   * Validates a session JWT locally (JWKS signature, `exp` with leeway, issuer, optional audience,
-   * `drn: DS`). Throws a `LatchkeySessionError` whose `reason` says why it failed.
-   *
-   * @example
-   * ```ts
-   * const { token } = await client.validateSession(sessionJwt);
-   * console.log(token.sub);
-   * ```
-   */
-  validateSession(sessionJwt: string | undefined, options?: ValidationOptions): Promise<AuthenticationInfo>;
-  /**
-   * Validates the refresh JWT locally (`drn: DSR`), then asks the server for a new session and
-   * validates it. The result carries the refresh JWT to keep (`refreshJwt`) and the server's `response`.
-   *
-   * @example
-   * ```ts
-   * const { jwt, refreshJwt: keep } = await client.refreshSession(refreshJwt);
-   * ```
-   */
-  refreshSession(refreshJwt: string | undefined, options?: ValidationOptions): Promise<AuthenticationInfo>;
-  /**
-   * Validates the session JWT; when it is missing or fails local validation and a refresh JWT is
-   * given, refreshes instead. Server errors (e.g. a revoked refresh token) are thrown as they are.
-   *
-   * @example
-   * ```ts
-   * const { sessionJwt, refreshJwt } = readSessionCookies(req.headers.cookie);
-   * const info = await client.validateAndRefreshSession(sessionJwt, refreshJwt);
-   * ```
-   */
-  validateAndRefreshSession(
-    sessionJwt: string | undefined,
-    refreshJwt: string | undefined,
-    options?: ValidationOptions,
-  ): Promise<AuthenticationInfo>;
-  /** see {@link authorization.validateRoles} */
-  readonly validateRoles: typeof authorization.validateRoles;
-  /** see {@link authorization.validatePermissions} */
-  readonly validatePermissions: typeof authorization.validatePermissions;
-  /** see {@link authorization.validateTenantRoles} */
-  readonly validateTenantRoles: typeof authorization.validateTenantRoles;
-  /** see {@link authorization.validateTenantPermissions} */
-  readonly validateTenantPermissions: typeof authorization.validateTenantPermissions;
-  /** see {@link authorization.getMatchedRoles} */
-  readonly getMatchedRoles: typeof authorization.getMatchedRoles;
-  /** see {@link authorization.getMatchedPermissions} */
-  readonly getMatchedPermissions: typeof authorization.getMatchedPermissions;
-  /** see {@link authorization.getTenants} */
-  readonly getTenants: typeof authorization.getTenants;
-  /** see {@link authorization.isUserInTenant} */
-  readonly isUserInTenant: typeof authorization.isUserInTenant;
-  /** see {@link authorization.getSelectedTenant} */
-  readonly getSelectedTenant: typeof authorization.getSelectedTenant;
-};
+export type LatchkeyClient = SessionApi &
+  AccessKeyExchangeApi & {
+    /** the configured project id */
+    readonly projectId: string;
+    /** password authentication */
+    readonly password: PasswordApi;
+    /** one-time codes by email, SMS, voice or WhatsApp */
+    readonly otp: OtpApi;
+    /** magic links by email, SMS or WhatsApp */
+    readonly magicLink: MagicLinkApi;
+    /** enchanted links (email, cross-device, with session polling) */
+    readonly enchantedLink: EnchantedLinkApi;
+    /** authenticator apps (TOTP) */
+    readonly totp: TotpApi;
+    /** management API (needs `managementKey`) */
+    readonly management: ManagementApi;
+    /**
+     * Validates a session JWT locally (JWKS signature, `exp` with leeway, issuer, optional audience,
+     * `drn: DS`). Throws a `LatchkeySessionError` whose `reason` says why it failed.
+     *
+     * @example
+     * ```ts
+     * const { token } = await client.validateSession(sessionJwt);
+     * console.log(token.sub);
+     * ```
+     */
+    validateSession(sessionJwt: string | undefined, options?: ValidationOptions): Promise<AuthenticationInfo>;
+    /**
+     * Validates the refresh JWT locally (`drn: DSR`), then asks the server for a new session and
+     * validates it. The result carries the refresh JWT to keep (`refreshJwt`) and the server's `response`.
+     *
+     * @example
+     * ```ts
+     * const { jwt, refreshJwt: keep } = await client.refreshSession(refreshJwt);
+     * ```
+     */
+    refreshSession(refreshJwt: string | undefined, options?: ValidationOptions): Promise<AuthenticationInfo>;
+    /**
+     * Validates the session JWT; when it is missing or fails local validation and a refresh JWT is
+     * given, refreshes instead. Server errors (e.g. a revoked refresh token) are thrown as they are.
+     *
+     * @example
+     * ```ts
+     * const { sessionJwt, refreshJwt } = readSessionCookies(req.headers.cookie);
+     * const info = await client.validateAndRefreshSession(sessionJwt, refreshJwt);
+     * ```
+     */
+    validateAndRefreshSession(
+      sessionJwt: string | undefined,
+      refreshJwt: string | undefined,
+      options?: ValidationOptions,
+    ): Promise<AuthenticationInfo>;
+    /** see {@link authorization.validateRoles} */
+    readonly validateRoles: typeof authorization.validateRoles;
+    /** see {@link authorization.validatePermissions} */
+    readonly validatePermissions: typeof authorization.validatePermissions;
+    /** see {@link authorization.validateTenantRoles} */
+    readonly validateTenantRoles: typeof authorization.validateTenantRoles;
+    /** see {@link authorization.validateTenantPermissions} */
+    readonly validateTenantPermissions: typeof authorization.validateTenantPermissions;
+    /** see {@link authorization.getMatchedRoles} */
+    readonly getMatchedRoles: typeof authorization.getMatchedRoles;
+    /** see {@link authorization.getMatchedPermissions} */
+    readonly getMatchedPermissions: typeof authorization.getMatchedPermissions;
+    /** see {@link authorization.getTenants} */
+    readonly getTenants: typeof authorization.getTenants;
+    /** see {@link authorization.isUserInTenant} */
+    readonly isUserInTenant: typeof authorization.isUserInTenant;
+    /** see {@link authorization.getSelectedTenant} */
+    readonly getSelectedTenant: typeof authorization.getSelectedTenant;
+  };
 
 function checkedOptions(options: LatchkeyClientOptions) {
   const { projectId, managementKey, authManagementKey } = options;
@@ -228,6 +230,7 @@ export function createLatchkeyClient(options: LatchkeyClientOptions): LatchkeyCl
   });
   return {
     ...session,
+    ...createAccessKeyExchangeApi(http),
     projectId: config.projectId,
     password: createPasswordApi(http),
     otp: createOtpApi(http),

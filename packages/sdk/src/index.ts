@@ -13,6 +13,11 @@
  * @packageDocumentation
  */
 export type {
+  AccessKeyExchangeApi,
+  AccessKeyExchangeResponse,
+  AccessKeyLoginOptions,
+} from './auth/access-key.ts';
+export type {
   EnchantedLinkApi,
   EnchantedLinkResponse,
   WaitForSessionOptions,
@@ -62,6 +67,25 @@ export {
   LatchkeySessionError,
   type SessionErrorReason,
 } from './errors.ts';
+export type {
+  AccessKey,
+  AccessKeyApi,
+  AccessKeyOptions,
+  AccessKeySearch,
+  AccessKeyTenant,
+  AccessKeyUpdate,
+  CreatedAccessKey,
+} from './management/access-keys.ts';
+export type {
+  AuthzApi,
+  AuthzNamespace,
+  AuthzNode,
+  AuthzNodeExpression,
+  AuthzRelation,
+  AuthzRelationDefinition,
+  AuthzRelationQuery,
+  AuthzSchema,
+} from './management/authz.ts';
 export type { ManagementApi } from './management/index.ts';
 export type { PermissionApi } from './management/permissions.ts';
 export type { RoleApi, RoleOptions, RoleSearch } from './management/roles.ts';

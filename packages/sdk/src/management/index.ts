@@ -1,4 +1,6 @@
 import type { Http } from '../http.ts';
+import { type AccessKeyApi, createAccessKeyApi } from './access-keys.ts';
+import { type AuthzApi, createAuthzApi } from './authz.ts';
 import { createPermissionApi, type PermissionApi } from './permissions.ts';
 import { createRoleApi, type RoleApi } from './roles.ts';
 import {
@@ -36,6 +38,10 @@ export type ManagementApi = {
   project: ProjectSettingsApi;
   /** codes and links for test users, for end-to-end tests (reference §3.3) */
   testUsers: TestUserApi;
+  /** access keys for machines (reference §3.4); exchange them with `client.exchangeAccessKey` */
+  accessKey: AccessKeyApi;
+  /** relationship-based access control: schema and relations (reference §3.12) */
+  authz: AuthzApi;
 };
 
 export function createManagementApi(http: Http): ManagementApi {
@@ -47,5 +53,7 @@ export function createManagementApi(http: Http): ManagementApi {
     password: createPasswordSettingsApi(http),
     project: createProjectSettingsApi(http),
     testUsers: createTestUserApi(http),
+    accessKey: createAccessKeyApi(http),
+    authz: createAuthzApi(http),
   };
 }
