@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
-import { createAccessKeysTable } from '../mgmt/accesskeys/store.ts';
 import type { Dialect } from './db.ts';
 
 /**
@@ -335,7 +334,32 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     },
     '0004_access_keys': {
       async up(db: Kysely<unknown>) {
-        await createAccessKeysTable(db);
+        await db.schema
+          .createTable('access_keys')
+          .addColumn('project_id', 'varchar(64)', (c) =>
+            c.notNull().references('projects.id').onDelete('cascade'),
+          )
+          .addColumn('id', 'varchar(64)', (c) => c.notNull())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('description', 'text', (c) => c.notNull())
+          .addColumn('key_hash', 'varchar(128)', (c) => c.notNull().unique())
+          .addColumn('status', 'varchar(16)', (c) => c.notNull())
+          .addColumn('expire_time', 'bigint', (c) => c.notNull())
+          .addColumn('created_time', 'bigint', (c) => c.notNull())
+          .addColumn('created_by', 'text', (c) => c.notNull())
+          .addColumn('role_names_json', 'text', (c) => c.notNull())
+          .addColumn('key_tenants_json', 'text', (c) => c.notNull())
+          .addColumn('custom_claims_json', 'text', (c) => c.notNull())
+          .addColumn('custom_attributes_json', 'text', (c) => c.notNull())
+          .addColumn('permitted_ips_json', 'text', (c) => c.notNull())
+          .addColumn('bound_user_id', 'varchar(64)', (c) => c.notNull())
+          .addPrimaryKeyConstraint('access_keys_pk', ['project_id', 'id'])
+          .execute();
+        await db.schema
+          .createIndex('access_keys_created')
+          .on('access_keys')
+          .columns(['project_id', 'created_time'])
+          .execute();
       },
     },
   };

@@ -189,7 +189,33 @@ export interface AuthzRelationsTable {
   created_time: number;
 }
 
+/**
+ * One access key. The cleartext is never stored: `key_hash` is its SHA-256 (the cleartext is 56 random
+ * base62 characters, so a fast hash is enough). Times are epoch seconds; `expire_time` 0 = never.
+ */
+export interface AccessKeysTable {
+  project_id: string;
+  id: string;
+  name: string;
+  description: string;
+  key_hash: string;
+  /** active | inactive */
+  status: string;
+  expire_time: number;
+  created_time: number;
+  created_by: string;
+  role_names_json: string;
+  /** `[{tenantId, roleNames}]` */
+  key_tenants_json: string;
+  custom_claims_json: string;
+  custom_attributes_json: string;
+  permitted_ips_json: string;
+  /** '' when the key is not bound to a user */
+  bound_user_id: string;
+}
+
 export interface Database {
+  access_keys: AccessKeysTable;
   authz_schemas: AuthzSchemasTable;
   authz_relations: AuthzRelationsTable;
   one_time_secrets: OneTimeSecretsTable;

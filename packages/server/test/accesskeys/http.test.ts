@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { keysDb } from '../../src/mgmt/accesskeys/store.ts';
 import { sha256Hex } from '../../src/util.ts';
 import { disableRateLimits, uid } from '../descope-sdk/support.ts';
 import { call, mgmt, STORES, startTestServer, type TestServer } from '../support/server.ts';
@@ -132,7 +131,7 @@ for (const store of STORES) {
       const searched = await mgmt(s, 'POST', '/v1/mgmt/accesskey/search', {});
       assert.ok(!JSON.stringify(searched.body).includes(cleartext));
 
-      const rows = await keysDb(s.server.store.db).selectFrom('access_keys').selectAll().execute();
+      const rows = await s.server.store.db.selectFrom('access_keys').selectAll().execute();
       const row = rows.find((r) => r.id === key.id);
       assert.ok(row);
       assert.equal(row.key_hash, sha256Hex(cleartext));

@@ -6,7 +6,6 @@ import { parseInput } from '../../http/validate.ts';
 import {
   customClaimsOfKey,
   ipPermitted,
-  keysDb,
   keyTenantsOf,
   permittedIpsOf,
   roleNamesOf,
@@ -47,7 +46,7 @@ export const accessKeyExchangeRoutes: RoutePlugin = (
         'accessKeyInvalid',
         'An access key is required: "Bearer <projectId>:<accessKey>"',
       );
-    const row = await keysDb(db)
+    const row = await db
       .selectFrom('access_keys')
       .selectAll()
       .where('project_id', '=', project.id)

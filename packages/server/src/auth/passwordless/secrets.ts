@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { Db } from '../../store/db.ts';
+import type { OneTimeSecretsTable } from '../../store/schema.ts';
 import {
   constantTimeEqual,
   newId,
@@ -63,19 +64,7 @@ const hashSecret = (projectId: string, secret: string) => sha256Hex(`${projectId
  * "consume if not consumed" update, so a code or link works exactly once even under concurrency.
  */
 export function createSecretRepo(db: Db) {
-  const toRow = (r: {
-    id: string;
-    kind: string;
-    login_id: string;
-    user_id: string;
-    method: string;
-    state: string;
-    group_id: string;
-    payload_json: string;
-    attempts: number;
-    expires_time: number;
-    consumed_time: number | null;
-  }): SecretRow => ({
+  const toRow = (r: OneTimeSecretsTable): SecretRow => ({
     id: r.id,
     kind: r.kind as SecretKind,
     loginId: r.login_id,

@@ -11,7 +11,6 @@ import {
   customClaimsOfKey,
   invalidIpEntries,
   type KeyTenant,
-  keysDb,
   keyTenantsOf,
   permittedIpsOf,
   roleNamesOf,
@@ -132,7 +131,7 @@ const normalizeTenants = (list: z.infer<typeof keyTenants> | undefined): KeyTena
   (list ?? []).map((t) => ({ tenantId: t.tenantId, roleNames: unique(t.roleNames ?? []) }));
 
 export async function loadKey(db: Db, projectId: string, keyId: string): Promise<AccessKeyRow> {
-  const row = await keysDb(db)
+  const row = await db
     .selectFrom('access_keys')
     .selectAll()
     .where('project_id', '=', projectId)
@@ -183,7 +182,7 @@ export const accessKeyRoutes: RoutePlugin = (app, { store, auth, users }) => {
       permitted_ips_json: JSON.stringify(unique(body.permittedIps ?? [])),
       bound_user_id: body.userId ?? '',
     };
-    await keysDb(db).insertInto('access_keys').values(row).execute();
+    await db.insertInto('access_keys').values(row).execute();
     return { key: await wire(project.id, row), cleartext };
   });
 
@@ -196,7 +195,7 @@ export const accessKeyRoutes: RoutePlugin = (app, { store, auth, users }) => {
   app.post('/v1/mgmt/accesskey/search', async (req) => {
     const project = await auth.management(req);
     const body = parseInput(searchBody, req.body);
-    let q = keysDb(db).selectFrom('access_keys').selectAll().where('project_id', '=', project.id);
+    let q = db.selectFrom('access_keys').selectAll().where('project_id', '=', project.id);
     if (body.boundUserId) q = q.where('bound_user_id', '=', body.boundUserId);
     if (body.creatingUser) q = q.where('created_by', '=', body.creatingUser);
     let rows = await q.orderBy('created_time').orderBy('id').execute();
@@ -237,7 +236,7 @@ export const accessKeyRoutes: RoutePlugin = (app, { store, auth, users }) => {
         ? JSON.stringify(unique(body.permittedIps))
         : row.permitted_ips_json,
     };
-    await keysDb(db)
+    await db
       .updateTable('access_keys')
       .set({
         name: next.name,
@@ -258,7 +257,7 @@ export const accessKeyRoutes: RoutePlugin = (app, { store, auth, users }) => {
     const project = await auth.management(req);
     const { id: keyId } = parseInput(idBody, req.body);
     await loadKey(db, project.id, keyId);
-    await keysDb(db)
+    await db
       .updateTable('access_keys')
       .set({ status })
       .where('project_id', '=', project.id)
@@ -273,11 +272,7 @@ export const accessKeyRoutes: RoutePlugin = (app, { store, auth, users }) => {
     const project = await auth.management(req);
     const { id: keyId } = parseInput(idBody, req.body);
     await loadKey(db, project.id, keyId);
-    await keysDb(db)
-      .deleteFrom('access_keys')
-      .where('project_id', '=', project.id)
-      .where('id', '=', keyId)
-      .execute();
+    await db.deleteFrom('access_keys').where('project_id', '=', project.id).where('id', '=', keyId).execute();
     return {};
   });
 };

@@ -1,67 +1,9 @@
 import { BlockList, isIP } from 'node:net';
-import type { Kysely } from 'kysely';
-import type { Db } from '../../store/db.ts';
-import type { Database } from '../../store/schema.ts';
+import type { AccessKeysTable } from '../../store/schema.ts';
 import { parseJson } from '../../util.ts';
-
-/**
- * One access key. The cleartext is never stored: `key_hash` is its SHA-256 (the cleartext is 56 random
- * base62 characters, so a fast hash is enough). Times are epoch seconds; `expire_time` 0 = never.
- */
-export interface AccessKeysTable {
-  project_id: string;
-  id: string;
-  name: string;
-  description: string;
-  key_hash: string;
-  /** active | inactive */
-  status: string;
-  expire_time: number;
-  created_time: number;
-  created_by: string;
-  role_names_json: string;
-  /** `[{tenantId, roleNames}]` */
-  key_tenants_json: string;
-  custom_claims_json: string;
-  custom_attributes_json: string;
-  permitted_ips_json: string;
-  /** '' when the key is not bound to a user */
-  bound_user_id: string;
-}
 
 export type AccessKeyRow = AccessKeysTable;
 export type KeyTenant = { tenantId: string; roleNames: string[] };
-
-/** The table lives in this module (migration `0004_access_keys`), so the shared schema stays untouched. */
-export const keysDb = (db: Db): Kysely<Database & { access_keys: AccessKeysTable }> =>
-  db.withTables<{ access_keys: AccessKeysTable }>();
-
-export async function createAccessKeysTable(db: Kysely<unknown>): Promise<void> {
-  await db.schema
-    .createTable('access_keys')
-    .addColumn('project_id', 'varchar(64)', (c) => c.notNull().references('projects.id').onDelete('cascade'))
-    .addColumn('id', 'varchar(64)', (c) => c.notNull())
-    .addColumn('name', 'text', (c) => c.notNull())
-    .addColumn('description', 'text', (c) => c.notNull())
-    .addColumn('key_hash', 'varchar(128)', (c) => c.notNull().unique())
-    .addColumn('status', 'varchar(16)', (c) => c.notNull())
-    .addColumn('expire_time', 'bigint', (c) => c.notNull())
-    .addColumn('created_time', 'bigint', (c) => c.notNull())
-    .addColumn('created_by', 'text', (c) => c.notNull())
-    .addColumn('role_names_json', 'text', (c) => c.notNull())
-    .addColumn('key_tenants_json', 'text', (c) => c.notNull())
-    .addColumn('custom_claims_json', 'text', (c) => c.notNull())
-    .addColumn('custom_attributes_json', 'text', (c) => c.notNull())
-    .addColumn('permitted_ips_json', 'text', (c) => c.notNull())
-    .addColumn('bound_user_id', 'varchar(64)', (c) => c.notNull())
-    .addPrimaryKeyConstraint('access_keys_pk', ['project_id', 'id'])
-    .execute();
-  await db.schema
-    .createIndex('access_keys_created')
-    .on('access_keys')
-    .columns(['project_id', 'created_time'])
-    .execute();
-}
 
 export const keyTenantsOf = (row: AccessKeyRow): KeyTenant[] =>
   parseJson<KeyTenant[]>(row.key_tenants_json, []);
