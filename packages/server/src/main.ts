@@ -99,6 +99,8 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     publicUrl: () => publicUrl,
     delivery: createDelivery({ db: store.db, mode: config.mode, logger }),
     limits: createRateLimits(counters),
+    // replaced by the audit capability (src/audit/service.ts)
+    audit: { record: async () => {} },
     lifecycle,
   };
   const boot = await bootstrap(config, projects, keys);

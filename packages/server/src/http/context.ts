@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { AuditLog } from '../audit/types.ts';
 import type { Config } from '../config.ts';
 import type { createDelivery } from '../delivery/service.ts';
 import type { RateLimits } from '../limits/rate-limits.ts';
@@ -20,6 +21,7 @@ export type AppContext = {
   publicUrl: () => string;
   delivery: ReturnType<typeof createDelivery>;
   limits: RateLimits;
+  audit: AuditLog;
   /** set when shutdown begins */
   lifecycle: { closing: boolean };
 };
