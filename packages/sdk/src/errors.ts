@@ -64,7 +64,15 @@ export const ERROR_CODES = {
   accessKeyExpired: 'E061203',
   accessKeyIpNotPermitted: 'E061204',
   rateLimited: 'E130429',
+  sessionInactive: 'E064002',
+  impersonationDenied: 'E119101',
+  consentUnavailable: 'E119102',
+  flowNotFound: 'E121101',
+  snapshotInvalid: 'E122101',
+  snapshotVersionUnsupported: 'E122102',
   internal: 'E000500',
+  invalidCustomAttribute: 'E118102',
+  customAttributeNotFound: 'E118101',
 } as const;
 
 /**

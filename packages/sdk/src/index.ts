@@ -77,7 +77,15 @@ export type {
   CreatedAccessKey,
 } from './management/access-keys.ts';
 export type {
+  AuditApi,
+  AuditDevice,
+  AuditEventOptions,
+  AuditRecord,
+  AuditSearchOptions,
+} from './management/audit.ts';
+export type {
   AuthzApi,
+  AuthzModified,
   AuthzNamespace,
   AuthzNode,
   AuthzNodeExpression,
@@ -86,8 +94,31 @@ export type {
   AuthzRelationQuery,
   AuthzSchema,
 } from './management/authz.ts';
+export type {
+  CustomAttributeApi,
+  CustomAttributeDefinition,
+  CustomAttributeType,
+  StoredCustomAttribute,
+} from './management/custom-attributes.ts';
+export type {
+  Flow,
+  FlowApi,
+  FlowScreen,
+  FlowSummary,
+  FlowWithScreens,
+  Theme,
+  ThemeApi,
+} from './management/flows.ts';
 export type { ManagementApi } from './management/index.ts';
+export type { ImpersonateOptions, JwtApi } from './management/jwt.ts';
 export type { PermissionApi } from './management/permissions.ts';
+export type {
+  ClonedProject,
+  ProjectAdminApi,
+  SnapshotFiles,
+  SnapshotImportOptions,
+  SnapshotValidation,
+} from './management/project.ts';
 export type { RoleApi, RoleOptions, RoleSearch } from './management/roles.ts';
 export type {
   PasswordlessSettings,
@@ -99,7 +130,13 @@ export type {
   RateLimitRule,
   RateLimitSettings,
 } from './management/settings.ts';
-export type { TenantApi, TenantOptions, TenantSearch } from './management/tenants.ts';
+export type {
+  ExpirationUnit,
+  TenantApi,
+  TenantOptions,
+  TenantSearch,
+  TenantSettings,
+} from './management/tenants.ts';
 export type {
   TestDeliveryMethod,
   TestEnchantedLink,
@@ -110,9 +147,13 @@ export type {
 export type {
   AssociatedTenant,
   BatchCreateResponse,
+  BatchDeleteResponse,
+  BatchPatchResponse,
   BatchUser,
   ContactUpdateOptions,
   EmbeddedSignUpOptions,
+  HashedPassword,
+  InviteOptions,
   UserNames,
   UserOptions,
   UserSearch,

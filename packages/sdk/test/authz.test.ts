@@ -121,3 +121,58 @@ for (const store of STORES) {
     });
   });
 }
+
+for (const store of STORES) {
+  describe(`authz getModified and deleteResourceRelationsForResources through the SDK (${store})`, () => {
+    let h: Harness;
+    const authz = () => h.client.management.authz;
+    before(async () => {
+      h = await startHarness(store);
+      await authz().saveSchema(clone(seedSchema) as AuthzSchema, true);
+    });
+    after(() => h.close());
+
+    test('getModified reports what changed since the given date', async () => {
+      await new Promise((r) => setTimeout(r, 5));
+      const since = new Date();
+      await new Promise((r) => setTimeout(r, 5));
+      assert.deepEqual(await authz().getModified(since), {
+        resources: [],
+        targets: [],
+        schemaChanged: false,
+      });
+      await authz().createRelations([rel('folder', 'g1', 'owner', 'ann'), rel('doc', 'gd', 'parent', 'g1')]);
+      await authz().saveRelationDefinition({ name: 'tagged' }, 'doc');
+      assert.deepEqual(await authz().getModified(since), {
+        resources: ['g1', 'gd'],
+        targets: ['ann', 'g1'],
+        schemaChanged: true,
+      });
+      assert.deepEqual((await authz().getModified()).resources, ['g1', 'gd'], 'no date: the whole log');
+      const future = await rejection(authz().getModified(new Date(Date.now() + 3_600_000)), LatchkeyApiError);
+      assert.equal(future.errorCode, ERROR_CODES.invalidArguments);
+      const old = await rejection(
+        authz().getModified(new Date(Date.now() - 40 * 86_400_000)),
+        LatchkeyApiError,
+      );
+      assert.equal(old.errorCode, ERROR_CODES.invalidArguments);
+    });
+
+    test('deleteResourceRelationsForResources keeps relations where the id is only the target', async () => {
+      await authz().createRelations([rel('folder', 'h1', 'owner', 'bea'), rel('doc', 'hd', 'parent', 'h1')]);
+      const [before] = await authz().hasRelations([
+        { resource: 'hd', relationDefinition: 'viewer', namespace: 'doc', target: 'bea' },
+      ]);
+      assert.equal(before?.hasRelation, true);
+      await authz().deleteResourceRelationsForResources(['h1']);
+      assert.deepEqual(await authz().resourceRelations('h1'), []);
+      assert.deepEqual(await authz().resourceRelations('hd'), [rel('doc', 'hd', 'parent', 'h1')]);
+      const [after] = await authz().hasRelations([
+        { resource: 'hd', relationDefinition: 'viewer', namespace: 'doc', target: 'bea' },
+      ]);
+      assert.equal(after?.hasRelation, false);
+      const bad = await rejection(authz().deleteResourceRelationsForResources([]), LatchkeyApiError);
+      assert.equal(bad.errorCode, ERROR_CODES.invalidRequest);
+    });
+  });
+}

@@ -75,7 +75,35 @@ export const ERROR_CODES = {
     description: 'Access key is not permitted from this address',
   },
   rateLimited: { code: 'E130429', status: 429, description: 'Rate limit exceeded' },
+  sessionInactive: {
+    code: 'E064002',
+    status: 401,
+    description: 'Session expired after inactivity',
+  },
+  impersonationDenied: {
+    code: 'E119101',
+    status: 403,
+    description: 'The impersonator lacks the impersonation permission',
+  },
+  consentUnavailable: {
+    code: 'E119102',
+    status: 403,
+    description: 'Impersonation consent cannot be validated',
+  },
+  flowNotFound: { code: 'E121101', status: 404, description: 'Flow not found' },
+  snapshotInvalid: { code: 'E122101', status: 400, description: 'Project snapshot is invalid' },
+  snapshotVersionUnsupported: {
+    code: 'E122102',
+    status: 400,
+    description: 'Project snapshot was made by a newer Latchkey',
+  },
   internal: { code: 'E000500', status: 500, description: 'Internal server error' },
+  invalidCustomAttribute: {
+    code: 'E118102',
+    status: 400,
+    description: 'Custom attribute is not defined or its value does not fit its type',
+  },
+  customAttributeNotFound: { code: 'E118101', status: 404, description: 'Custom attribute not found' },
 } as const satisfies Record<string, { code: string; status: number; description: string }>;
 
 export type ErrorKind = keyof typeof ERROR_CODES;

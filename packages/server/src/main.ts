@@ -1,5 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { trackExplicit } from './audit/hooks.ts';
+import { auditRoutes } from './audit/routes.ts';
+import { createAuditLog } from './audit/service.ts';
 import { accessKeyExchangeRoutes } from './auth/accesskey/routes.ts';
 import { enchantedLinkRoutes } from './auth/enchantedlink/routes.ts';
 import { magicLinkRoutes } from './auth/magiclink/routes.ts';
@@ -18,10 +21,15 @@ import { createMemoryCounterStore } from './limits/memory-store.ts';
 import { createRateLimits } from './limits/rate-limits.ts';
 import { createLogger } from './logger.ts';
 import { accessKeyRoutes } from './mgmt/accesskeys/routes.ts';
+import { attributeRoutes } from './mgmt/attributes/routes.ts';
+import { flowRoutes } from './mgmt/flows/routes.ts';
+import { jwtRoutes } from './mgmt/jwt/routes.ts';
 import { permissionRoutes } from './mgmt/permissions/routes.ts';
+import { projectRoutes } from './mgmt/project/routes.ts';
 import { roleRoutes } from './mgmt/roles/routes.ts';
 import { settingsRoutes } from './mgmt/settings/routes.ts';
 import { tenantRoutes } from './mgmt/tenants/routes.ts';
+import { tenantSettingsRoutes } from './mgmt/tenants/settings-routes.ts';
 import { testUtilityRoutes } from './mgmt/tests/routes.ts';
 import { userRoutes } from './mgmt/users/routes.ts';
 import { type BootstrapResult, bootstrap } from './projects/bootstrap.ts';
@@ -43,7 +51,10 @@ export const routePlugins: RoutePlugin[] = [
   testUtilityRoutes,
   sessionRoutes,
   tenantRoutes,
+  tenantSettingsRoutes,
+  jwtRoutes,
   userRoutes,
+  attributeRoutes,
   roleRoutes,
   permissionRoutes,
   settingsRoutes,
@@ -52,6 +63,9 @@ export const routePlugins: RoutePlugin[] = [
   accessKeyRoutes,
   accessKeyExchangeRoutes,
   authzRoutes,
+  auditRoutes,
+  flowRoutes,
+  projectRoutes,
 ];
 
 export type RunningServer = {
@@ -84,6 +98,12 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     cookieDomain: config.cookieDomain,
   });
   const lifecycle = { closing: false };
+  const auditLog = createAuditLog({
+    db: store.db,
+    logger,
+    trustGeoHeaders: config.trustProxy !== false && config.trustProxy !== 0,
+    projectExists: async (id) => (await projects.get(id)) !== undefined,
+  });
   // ioredis is loaded only when Redis is configured: a laptop start stays lean.
   const counters = config.redisUrl
     ? (await import('./limits/redis-store.ts')).createRedisCounterStore({ url: config.redisUrl, logger })
@@ -99,8 +119,7 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     publicUrl: () => publicUrl,
     delivery: createDelivery({ db: store.db, mode: config.mode, logger }),
     limits: createRateLimits(counters),
-    // replaced by the audit capability (src/audit/service.ts)
-    audit: { record: async () => {} },
+    audit: trackExplicit(auditLog),
     lifecycle,
   };
   const boot = await bootstrap(config, projects, keys);
@@ -121,6 +140,7 @@ export async function startServer(config: Config, options: { logger?: Logger } =
         lifecycle.closing = true;
         stopMaintenance();
         await app.close();
+        await auditLog.close();
         await counters.close();
         await store.close();
       })();

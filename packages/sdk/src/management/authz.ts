@@ -105,6 +105,18 @@ export type AuthzRelationQuery = {
 };
 
 /**
+ * What changed since a time (`getModified`): the distinct resources and targets of every relation created or
+ * deleted since then (a target-set relation counts its target-set resource as the target), and whether the
+ * schema changed. See docs/authz.md "Changes since a time".
+ *
+ * @example
+ * ```ts
+ * const { resources, targets, schemaChanged } = await client.management.authz.getModified(new Date(Date.now() - 60_000));
+ * ```
+ */
+export type AuthzModified = { resources: string[]; targets: string[]; schemaChanged: boolean };
+
+/**
  * Relationship-based access control (ReBAC, reference §3.12): a schema of namespaces and relation
  * definitions, relations between resources and targets, and checks that follow the schema. An unknown
  * relation definition → 400 `E116102` (`ERROR_CODES.authzUnknownRelation`); an invalid schema `E116101`.
@@ -121,8 +133,9 @@ export type AuthzRelationQuery = {
  */
 export type AuthzApi = {
   /**
-   * Saves the schema. Without `upgrade` it replaces the current one; with it, the given namespaces are
-   * merged in. Relations the new schema no longer defines are deleted.
+   * Saves the schema. With `upgrade: true` it replaces the current one (namespaces not listed are removed);
+   * without it, the given namespaces replace theirs and the others stay. Relations the new schema no longer
+   * defines are deleted.
    *
    * @example
    * ```ts
@@ -212,7 +225,7 @@ export type AuthzApi = {
    */
   deleteRelations(relations: AuthzRelation[]): Promise<void>;
   /**
-   * Deletes every relation on these resources.
+   * Deletes every relation whose resource, target or target-set resource is one of these ids.
    *
    * @example
    * ```ts
@@ -220,6 +233,31 @@ export type AuthzApi = {
    * ```
    */
   deleteRelationsForResources(resources: string[]): Promise<void>;
+  /**
+   * Deletes every relation whose resource is one of these ids; unlike `deleteRelationsForResources`, relations
+   * where an id is only the target (or the target-set resource) stay.
+   *
+   * @example
+   * ```ts
+   * await client.management.authz.deleteResourceRelationsForResources(['doc1']);
+   * ```
+   */
+  deleteResourceRelationsForResources(resources: string[]): Promise<void>;
+  /**
+   * What changed at or after `since` (a Date; omitted: the server's whole 30-day change log). A `since` older
+   * than the log, in the future, or more than 10,000 changed resources or targets → 400 `E011004`
+   * (`ERROR_CODES.invalidArguments`): reload the relations you need instead.
+   *
+   * @example
+   * ```ts
+   * const since = new Date();
+   * // ... later
+   * const changed = await client.management.authz.getModified(since);
+   * if (changed.schemaChanged) dropEverything();
+   * else for (const resource of changed.resources) drop(resource);
+   * ```
+   */
+  getModified(since?: Date): Promise<AuthzModified>;
   /**
    * Checks relations, following the schema (parents, target sets); answers the queries with `hasRelation`.
    *
@@ -301,6 +339,8 @@ export function createAuthzApi(http: Http): AuthzApi {
     createRelations: (relations) => done('re/create', { relations }),
     deleteRelations: (relations) => done('re/delete', { relations }),
     deleteRelationsForResources: (resources) => done('re/deleteresources', { resources }),
+    deleteResourceRelationsForResources: (resources) => done('re/deleteresourcesrelations', { resources }),
+    getModified: (since) => post<AuthzModified>('getmodified', { since: since ? since.getTime() : 0 }),
     hasRelations: async (relationQueries) =>
       (await post<{ relationQueries: Required<AuthzRelationQuery>[] }>('re/has', { relationQueries }))
         .relationQueries,

@@ -35,6 +35,42 @@ export type TenantSearch = {
   parentTenantId?: string;
 };
 
+/** A duration unit of tenant settings. */
+export type ExpirationUnit = 'minutes' | 'hours' | 'days' | 'weeks';
+
+/**
+ * A tenant's settings and session policy (reference §4.4; docs/tenant-settings.md). With `enabled`, the
+ * lifetimes tighten the project's for every member (the stricter value wins for users in several tenants);
+ * a value without its unit is in minutes, and an unset (or 0) value leaves the project's in place.
+ *
+ * @example
+ * ```ts
+ * const settings: TenantSettings = { enabled: true, sessionTokenExpiration: 5, sessionTokenExpirationUnit: 'minutes' };
+ * ```
+ */
+export type TenantSettings = {
+  selfProvisioningDomains?: string[];
+  domains?: string[];
+  authType?: 'none' | 'saml' | 'oidc';
+  enabled?: boolean;
+  sessionTokenExpiration?: number;
+  sessionTokenExpirationUnit?: ExpirationUnit;
+  refreshTokenExpiration?: number;
+  refreshTokenExpirationUnit?: ExpirationUnit;
+  stepupTokenExpiration?: number;
+  stepupTokenExpirationUnit?: ExpirationUnit;
+  /** refresh is refused (401 `E064002`) after this long without a refresh */
+  enableInactivity?: boolean;
+  inactivityTime?: number;
+  inactivityTimeUnit?: ExpirationUnit;
+  JITDisabled?: boolean;
+  ssoSetupSuiteSettings?: {
+    enabled?: boolean;
+    styleId?: string;
+    disabledFeatures?: Partial<Record<'saml' | 'oidc' | 'scim' | 'ssoDomains' | 'groupMapping', boolean>>;
+  };
+};
+
 /**
  * Tenant management (reference §3.1). Needs a management key.
  *
@@ -111,6 +147,29 @@ export type TenantApi = {
    * ```
    */
   search(query?: TenantSearch): Promise<Tenant[]>;
+  /**
+   * Loads a tenant's settings and session policy; an unknown id → 404 `E113101`.
+   *
+   * @example
+   * ```ts
+   * const { enabled, sessionTokenExpiration } = await client.management.tenant.getSettings('acme');
+   * ```
+   */
+  getSettings(id: string): Promise<TenantSettings>;
+  /**
+   * Replaces a tenant's settings (settings left out are cleared; self-provisioning domains change only when
+   * given). Bad units or values → 400 and nothing changes.
+   *
+   * @example
+   * ```ts
+   * await client.management.tenant.configureSettings('acme', {
+   *   enabled: true,
+   *   sessionTokenExpiration: 5,
+   *   sessionTokenExpirationUnit: 'minutes',
+   * });
+   * ```
+   */
+  configureSettings(id: string, settings: TenantSettings): Promise<void>;
 };
 
 export function createTenantApi(http: Http): TenantApi {
@@ -139,6 +198,14 @@ export function createTenantApi(http: Http): TenantApi {
     loadAll: async () =>
       (await http.request<{ tenants: Tenant[] }>('GET', '/v1/mgmt/tenant/all', { auth: 'management' }))
         .tenants,
+    getSettings: (id) =>
+      http.request<TenantSettings>('GET', '/v1/mgmt/tenant/settings', { auth: 'management', query: { id } }),
+    async configureSettings(id, settings) {
+      await http.request('POST', '/v1/mgmt/tenant/settings', {
+        auth: 'management',
+        body: { ...settings, tenantId: id },
+      });
+    },
     async search(query = {}) {
       const body = {
         tenantIds: query.ids,

@@ -44,8 +44,83 @@ export type UserOptions = {
   ssoAppIds?: string[];
   /** an initial (active) password; must meet the password policy */
   password?: string;
+  /** a password hash imported from another system (instead of `password`); see {@link HashedPassword} */
+  hashedPassword?: HashedPassword;
   status?: 'enabled' | 'disabled' | 'invited';
 };
+
+/**
+ * A password hash imported from another system: exactly one algorithm, binary values base64. The user
+ * signs in with the old password; on the first sign-in the hash is replaced by Argon2id.
+ *
+ * @example
+ * ```ts
+ * const hashedPassword: HashedPassword = { bcrypt: { hash: '$2b$10$…' } };
+ * const fromFirebase: HashedPassword = {
+ *   firebase: { hash, salt, saltSeparator: 'Bw==', signerKey, memory: 14, rounds: 8 },
+ * };
+ * ```
+ */
+export type HashedPassword =
+  | { bcrypt: { hash: string } }
+  | {
+      argon2:
+        | { hash: string }
+        | { hash: string; salt: string; iterations: number; memory: number; threads: number };
+    }
+  | { pbkdf2: { hash: string; salt: string; iterations: number; type: 'sha1' | 'sha256' | 'sha512' } }
+  | {
+      firebase: {
+        hash: string;
+        salt: string;
+        saltSeparator: string;
+        signerKey: string;
+        memory: number;
+        rounds: number;
+      };
+    };
+
+/**
+ * How an invitation is sent (reference §3.2.1): email unless `sendMail: false`, a text message with
+ * `sendSMS: true`. The link goes to `inviteUrl`, or the project's `passwordless.defaultRedirectUrl`.
+ *
+ * @example
+ * ```ts
+ * const invite: InviteOptions = { inviteUrl: 'https://app.example.com/welcome', sendSMS: true };
+ * ```
+ */
+export type InviteOptions = {
+  inviteUrl?: string;
+  sendMail?: boolean;
+  sendSMS?: boolean;
+  templateId?: string;
+  templateOptions?: Record<string, string>;
+  locale?: string;
+};
+
+/**
+ * Result of a batch patch: each user that could not be patched is listed with the reason.
+ *
+ * @example
+ * ```ts
+ * const { patchedUsers, failedUsers } = await client.management.user.patchBatch([{ loginId: 'a@example.com', displayName: 'A' }]);
+ * ```
+ */
+export type BatchPatchResponse = {
+  patchedUsers: User[];
+  failedUsers: { failure: string; user: Partial<User> }[];
+  additionalErrors?: Record<string, string>;
+};
+
+/**
+ * Result of a batch delete: the users deleted, and the ids that matched no user.
+ *
+ * @example
+ * ```ts
+ * const { deletedUserIds, failedUserIds } = await client.management.user.deleteBatch(['U2abc']);
+ * ```
+ */
+export type BatchDeleteResponse = { deletedUserIds: string[]; failedUserIds: string[] };
 
 /**
  * One user of a batch create: its login id plus {@link UserOptions}.
@@ -55,7 +130,13 @@ export type UserOptions = {
  * const users: BatchUser[] = [{ loginId: 'a@example.com' }, { loginId: 'b@example.com', roleNames: ['viewer'] }];
  * ```
  */
-export type BatchUser = UserOptions & { loginId: string; test?: boolean };
+export type BatchUser = UserOptions & {
+  loginId: string;
+  test?: boolean;
+  /** a TOTP authenticator seed (base32) to import */
+  seed?: string;
+  status?: 'enabled' | 'disabled' | 'invited' | 'expired';
+};
 
 /**
  * Result of a batch create: users that failed are listed with the reason; the others were created.

@@ -3,9 +3,12 @@ import type { Http } from '../http.ts';
 import type { LoginHistoryRecord, User } from '../types.ts';
 import type {
   BatchCreateResponse,
+  BatchDeleteResponse,
+  BatchPatchResponse,
   BatchUser,
   ContactUpdateOptions,
   EmbeddedSignUpOptions,
+  InviteOptions,
   UserNames,
   UserOptions,
   UserSearch,
@@ -49,6 +52,43 @@ export type UserApi = {
    * ```
    */
   createBatch(users: BatchUser[]): Promise<BatchCreateResponse>;
+  /**
+   * Creates a user with status `invited` and sends the `invite` message (email, and text with `sendSMS`)
+   * with a link to `inviteUrl`. Without an invite URL (here or in project settings) → 400, nothing created.
+   *
+   * @example
+   * ```ts
+   * await client.management.user.invite('ada@example.com', { email: 'ada@example.com' }, { inviteUrl: 'https://app.example.com/welcome' });
+   * ```
+   */
+  invite(loginId: string, options?: UserOptions, invite?: InviteOptions): Promise<User>;
+  /**
+   * Creates several users and invites each of them with the same options; failures are per user.
+   *
+   * @example
+   * ```ts
+   * await client.management.user.inviteBatch([{ loginId: 'a@example.com', email: 'a@example.com' }], { inviteUrl });
+   * ```
+   */
+  inviteBatch(users: BatchUser[], invite?: InviteOptions): Promise<BatchCreateResponse>;
+  /**
+   * Patches several users (only the fields given); users that fail are listed with the reason.
+   *
+   * @example
+   * ```ts
+   * const { failedUsers } = await client.management.user.patchBatch([{ loginId: 'a@example.com', status: 'disabled' }]);
+   * ```
+   */
+  patchBatch(users: (Partial<BatchUser> & { loginId: string })[]): Promise<BatchPatchResponse>;
+  /**
+   * Deletes several users by user id (and ends their sessions); ids matching no user come back in `failedUserIds`.
+   *
+   * @example
+   * ```ts
+   * await client.management.user.deleteBatch(['U2abc', 'U2def']);
+   * ```
+   */
+  deleteBatch(userIds: string[]): Promise<BatchDeleteResponse>;
   /**
    * Replaces every field of a user: options left out are cleared (roles and tenants included).
    *
@@ -377,6 +417,17 @@ export function createUserApi(http: Http): UserApi {
       postUser('/v1/mgmt/user/create/test', { ...options, loginId, test: true }),
     createBatch: (users) =>
       http.request('POST', '/v1/mgmt/user/create/batch', { auth: 'management', body: { users } }),
+    invite: (loginId, options = {}, invite = {}) =>
+      postUser('/v1/mgmt/user/create', { ...options, ...invite, loginId, invite: true }),
+    inviteBatch: (users, invite = {}) =>
+      http.request('POST', '/v1/mgmt/user/create/batch', {
+        auth: 'management',
+        body: { ...invite, users, invite: true },
+      }),
+    patchBatch: (users) =>
+      http.request('PATCH', '/v1/mgmt/user/patch/batch', { auth: 'management', body: { users } }),
+    deleteBatch: (userIds) =>
+      http.request('POST', '/v1/mgmt/user/delete/batch', { auth: 'management', body: { userIds } }),
     update: (loginId, options = {}) => postUser('/v1/mgmt/user/update', { ...options, loginId }),
     async patch(loginId, options) {
       return (

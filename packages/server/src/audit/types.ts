@@ -17,6 +17,8 @@ export type AuditEventInput = {
   /** otp | totp | magiclink | enchantedlink | oauth | saml | password | accesskey ... */
   method?: string;
   data?: Record<string, unknown>;
+  /** epoch milliseconds; now when absent */
+  occurred?: number;
   /** the HTTP request the event came from: remote address and device class are read from it */
   request?: { ip: string; headers: Record<string, string | string[] | undefined> };
 };
@@ -24,4 +26,6 @@ export type AuditEventInput = {
 export type AuditLog = {
   /** Records an event. Never throws into the caller: a failed audit write is logged, not fatal to the request. */
   record(event: AuditEventInput): Promise<void>;
+  /** Writes whatever is still queued (record() queues; searches flush first so they see every event). */
+  flush?(): Promise<void>;
 };

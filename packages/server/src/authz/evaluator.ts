@@ -1,5 +1,6 @@
 import { LatchkeyError } from '../errors.ts';
-import type { AuthzNode, AuthzRelationDefinition, AuthzSchema, StoredRelation } from './types.ts';
+import type { CompiledSchema } from './compiled.ts';
+import type { AuthzNode, StoredRelation } from './types.ts';
 
 /** How many nested checks one answer may need before it is refused (e.g. folders nested this deep). */
 export const MAX_CHECK_DEPTH = 64;
@@ -10,6 +11,10 @@ export type RelationSource = {
   onResource(namespace: string, resource: string, relationDefinition: string): Promise<StoredRelation[]>;
   /** relations in (namespace, relationDefinition) whose plain `target` is the given id */
   toTarget(namespace: string, relationDefinition: string, target: string): Promise<StoredRelation[]>;
+  /** every relation whose plain `target` is the given id */
+  ofTarget(target: string): Promise<StoredRelation[]>;
+  /** relations whose target set is (namespace, relationDefinition, resource) */
+  toTargetSet(namespace: string, relationDefinition: string, resource: string): Promise<StoredRelation[]>;
 };
 
 export type Check = { namespace: string; relationDefinition: string; resource: string; target: string };
@@ -19,48 +24,58 @@ type Result = {
   partial: boolean;
 };
 
+/** The memo / cache key of one check. */
+export const checkKey = (c: Check) =>
+  JSON.stringify([c.namespace, c.relationDefinition, c.resource, c.target]);
+
+/**
+ * A remembered answer with the nesting it needed: `height + 1` when true, `-(height + 1)` when false. The
+ * height keeps the depth limit independent of what is cached: reusing an answer at depth d still fails
+ * when d + height passes the limit, exactly as computing it again would.
+ */
+export type Memo = Map<string, number>;
+export const memoValue = (m: number) => m > 0;
+
+const depthError = (c: Check) =>
+  new LatchkeyError(
+    'authzDepthExceeded',
+    `Checking ${c.namespace}#${c.relationDefinition} on ${c.resource} needed more than ${MAX_CHECK_DEPTH} nested checks`,
+  );
+
 /**
  * Answers "does `target` have `relationDefinition` on `resource`" by following the schema graph.
- * One evaluator serves one request: answers are memoized for its lifetime only, so a write is seen by
- * the very next request. A check met again while it is being computed counts as false on that path
- * (least fixed point), which keeps cyclic data (folder A in B in A) finite.
+ * One evaluator serves one call (its `open` set is per call chain). A check met again while it is
+ * being computed counts as false on that path, and such a false answer is not remembered: the top-level
+ * answer is the least fixed point (folder A in B in A is finite and proves nothing by itself). `memo`
+ * only ever receives exact answers, so the per-version cache may pass the same map to every request.
  */
-export function createEvaluator(schema: AuthzSchema, source: RelationSource) {
-  const definitions = new Map<string, AuthzRelationDefinition>();
-  for (const ns of schema.namespaces)
-    for (const rd of ns.relationDefinitions) definitions.set(`${ns.name}#${rd.name}`, rd);
-  const memo = new Map<string, boolean>();
+export function createEvaluator(compiled: CompiledSchema, source: RelationSource, memo: Memo = new Map()) {
   const open = new Set<string>();
-
-  const definition = (namespace: string, relationDefinition: string): AuthzRelationDefinition => {
-    const rd = definitions.get(`${namespace}#${relationDefinition}`);
-    if (!rd)
-      throw new LatchkeyError(
-        'authzUnknownRelation',
-        `Unknown relation definition ${namespace}#${relationDefinition}`,
-      );
-    return rd;
-  };
+  let deepest = 0;
 
   async function check(c: Check, depth: number): Promise<Result> {
-    const key = JSON.stringify([c.namespace, c.relationDefinition, c.resource, c.target]);
+    const key = checkKey(c);
     const known = memo.get(key);
-    if (known !== undefined) return { value: known, partial: false };
+    if (known !== undefined) {
+      const reached = depth + Math.abs(known) - 1;
+      if (reached > MAX_CHECK_DEPTH) throw depthError(c);
+      deepest = Math.max(deepest, reached);
+      return { value: known > 0, partial: false };
+    }
     if (open.has(key)) return { value: false, partial: true };
-    if (depth > MAX_CHECK_DEPTH)
-      throw new LatchkeyError(
-        'authzDepthExceeded',
-        `Checking ${c.namespace}#${c.relationDefinition} on ${c.resource} needed more than ${MAX_CHECK_DEPTH} nested checks`,
-      );
-    const rd = definition(c.namespace, c.relationDefinition);
+    if (depth > MAX_CHECK_DEPTH) throw depthError(c);
+    const node = compiled.node(c.namespace, c.relationDefinition);
+    const outer = deepest;
+    deepest = depth;
     open.add(key);
     try {
-      const node: AuthzNode = rd.complexDefinition ?? { nType: 'child', expression: { neType: 'self' } };
       const result = await evalNode(node, c, depth);
-      if (!result.partial || result.value) memo.set(key, result.value);
+      const height = deepest - depth + 1;
+      if (!result.partial || result.value) memo.set(key, result.value ? height : -height);
       return result;
     } finally {
       open.delete(key);
+      deepest = Math.max(outer, deepest);
     }
   }
 

@@ -1,6 +1,8 @@
+import { type CompiledQuery, sql } from 'kysely';
 import type { Db } from '../store/db.ts';
 import type { AuthzRelationsTable } from '../store/schema.ts';
 import { nowSeconds, parseJson } from '../util.ts';
+import { logMatching, logRelations, type RelationMatch } from './changes.ts';
 import type { RelationSource } from './evaluator.ts';
 import type { AuthzSchema, StoredRelation } from './types.ts';
 
@@ -63,14 +65,15 @@ export async function pruneRelations(db: Db, projectId: string, schema: AuthzSch
       (p.target_set_namespace === '' ||
         defined.has(`${p.target_set_namespace}#${p.target_set_relation_definition}`));
     if (ok) continue;
-    await db
-      .deleteFrom('authz_relations')
-      .where('project_id', '=', projectId)
-      .where('namespace', '=', p.namespace)
-      .where('relation_definition', '=', p.relation_definition)
-      .where('target_set_namespace', '=', p.target_set_namespace)
-      .where('target_set_relation_definition', '=', p.target_set_relation_definition)
-      .execute();
+    const match: RelationMatch = (eb) =>
+      eb.and([
+        eb('namespace', '=', p.namespace),
+        eb('relation_definition', '=', p.relation_definition),
+        eb('target_set_namespace', '=', p.target_set_namespace),
+        eb('target_set_relation_definition', '=', p.target_set_relation_definition),
+      ]);
+    await logMatching(db, projectId, match);
+    await db.deleteFrom('authz_relations').where('project_id', '=', projectId).where(match).execute();
   }
 }
 
@@ -80,6 +83,20 @@ export async function renameInRelations(
   from: { namespace: string; relationDefinition?: string },
   to: { namespace: string; relationDefinition?: string },
 ): Promise<void> {
+  await logMatching(db, projectId, (eb) =>
+    eb.or([
+      eb.and([
+        eb('namespace', '=', from.namespace),
+        ...(from.relationDefinition ? [eb('relation_definition', '=', from.relationDefinition)] : []),
+      ]),
+      eb.and([
+        eb('target_set_namespace', '=', from.namespace),
+        ...(from.relationDefinition
+          ? [eb('target_set_relation_definition', '=', from.relationDefinition)]
+          : []),
+      ]),
+    ]),
+  );
   let main = db
     .updateTable('authz_relations')
     .set({
@@ -115,18 +132,26 @@ const toRow = (projectId: string, r: StoredRelation): AuthzRelationsTable => ({
   created_time: nowSeconds(),
 });
 
+/** Multi-row inserts (500 rows × 9 parameters stays under SQLite's and PostgreSQL's parameter limits). */
 export async function insertRelations(db: Db, projectId: string, relations: StoredRelation[]): Promise<void> {
-  for (const r of relations)
-    await db
+  const inserted: { resource: string; target: string; targetSetResource: string }[] = [];
+  for (let i = 0; i < relations.length; i += 500) {
+    const rows = await db
       .insertInto('authz_relations')
-      .values(toRow(projectId, r))
+      .values(relations.slice(i, i + 500).map((r) => toRow(projectId, r)))
       .onConflict((oc) => oc.doNothing())
+      .returning(['resource', 'target', 'target_set_resource'])
       .execute();
+    for (const r of rows)
+      inserted.push({ resource: r.resource, target: r.target, targetSetResource: r.target_set_resource });
+  }
+  await logRelations(db, projectId, inserted);
 }
 
 export async function deleteRelations(db: Db, projectId: string, relations: StoredRelation[]): Promise<void> {
-  for (const r of relations)
-    await db
+  const deleted: StoredRelation[] = [];
+  for (const r of relations) {
+    const gone = await db
       .deleteFrom('authz_relations')
       .where('project_id', '=', projectId)
       .where('namespace', '=', r.namespace)
@@ -136,22 +161,32 @@ export async function deleteRelations(db: Db, projectId: string, relations: Stor
       .where('target_set_resource', '=', r.targetSetResource)
       .where('target_set_relation_definition', '=', r.targetSetRelationDefinition)
       .where('target_set_namespace', '=', r.targetSetNamespace)
+      .returning('resource')
       .execute();
+    if (gone.length > 0) deleted.push(r);
+  }
+  await logRelations(db, projectId, deleted);
 }
 
 /** Deletes relations whose resource, target or target-set resource is one of the ids. */
 export async function deleteResourceRelations(db: Db, projectId: string, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
-  await db
-    .deleteFrom('authz_relations')
-    .where('project_id', '=', projectId)
-    .where((eb) =>
-      eb.or([eb('resource', 'in', ids), eb('target', 'in', ids), eb('target_set_resource', 'in', ids)]),
-    )
-    .execute();
+  const match: RelationMatch = (eb) =>
+    eb.or([eb('resource', 'in', ids), eb('target', 'in', ids), eb('target_set_resource', 'in', ids)]);
+  await logMatching(db, projectId, match);
+  await db.deleteFrom('authz_relations').where('project_id', '=', projectId).where(match).execute();
+}
+
+/** Deletes relations whose resource is one of the ids (not those where an id is only the target). */
+export async function deleteRelationsOfResources(db: Db, projectId: string, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  const match: RelationMatch = (eb) => eb('resource', 'in', ids);
+  await logMatching(db, projectId, match);
+  await db.deleteFrom('authz_relations').where('project_id', '=', projectId).where(match).execute();
 }
 
 export async function deleteAllRelations(db: Db, projectId: string): Promise<void> {
+  await logMatching(db, projectId, (eb) => eb('project_id', '=', projectId));
   await db.deleteFrom('authz_relations').where('project_id', '=', projectId).execute();
 }
 
@@ -200,44 +235,42 @@ export async function relationsOfTargets(
   return rows.map(fromRow);
 }
 
-/** Every plain target id stored in the project: the candidates "who can access" checks. */
-export async function allTargets(db: Db, projectId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('authz_relations')
-    .select('target')
-    .distinct()
-    .where('project_id', '=', projectId)
-    .where('target', '!=', '')
-    .orderBy('target')
-    .execute();
-  return rows.map((r) => r.target);
+const versionQueries = new WeakMap<Db, Map<string, CompiledQuery<{ version: number | string }>>>();
+
+/**
+ * The project's ReBAC write counter (0 before the first write): one primary-key read before every check, so
+ * it is compiled once per project (building a Kysely query costs more than SQLite answering it).
+ */
+export async function readVersion(db: Db, projectId: string): Promise<number> {
+  let byProject = versionQueries.get(db);
+  if (!byProject) {
+    byProject = new Map();
+    versionQueries.set(db, byProject);
+  }
+  let query = byProject.get(projectId);
+  if (!query) {
+    if (byProject.size > 10_000) byProject.clear();
+    query = db.selectFrom('authz_versions').select('version').where('project_id', '=', projectId).compile();
+    byProject.set(projectId, query);
+  }
+  const { rows } = await db.executeQuery(query);
+  return rows[0] ? Number(rows[0].version) : 0;
 }
 
-/** Every id that appears as a resource or a target: the candidate resources of "what can a target access". */
-export async function allResourceIds(db: Db, projectId: string): Promise<string[]> {
-  const a = await db
-    .selectFrom('authz_relations')
-    .select('resource as id')
-    .distinct()
-    .where('project_id', '=', projectId)
+/** Call inside the transaction of every schema or relation write, so no instance can see the write and an old version. */
+export async function bumpVersion(db: Db, projectId: string): Promise<void> {
+  await db
+    .insertInto('authz_versions')
+    .values({ project_id: projectId, version: 1 })
+    .onConflict((oc) => oc.column('project_id').doUpdateSet({ version: sql`authz_versions.version + 1` }))
     .execute();
-  const b = await db
-    .selectFrom('authz_relations')
-    .select('target as id')
-    .distinct()
-    .where('project_id', '=', projectId)
-    .where('target', '!=', '')
-    .execute();
-  return [...new Set([...a, ...b].map((r) => r.id))].sort();
 }
 
 export function sqlRelationSource(db: Db, projectId: string): RelationSource {
+  const select = () => db.selectFrom('authz_relations').select(columns).where('project_id', '=', projectId);
   return {
     async onResource(namespace, resource, relationDefinition) {
-      const rows = await db
-        .selectFrom('authz_relations')
-        .select(columns)
-        .where('project_id', '=', projectId)
+      const rows = await select()
         .where('namespace', '=', namespace)
         .where('resource', '=', resource)
         .where('relation_definition', '=', relationDefinition)
@@ -245,13 +278,21 @@ export function sqlRelationSource(db: Db, projectId: string): RelationSource {
       return rows.map(fromRow);
     },
     async toTarget(namespace, relationDefinition, target) {
-      const rows = await db
-        .selectFrom('authz_relations')
-        .select(columns)
-        .where('project_id', '=', projectId)
+      const rows = await select()
         .where('target', '=', target)
         .where('namespace', '=', namespace)
         .where('relation_definition', '=', relationDefinition)
+        .execute();
+      return rows.map(fromRow);
+    },
+    async ofTarget(target) {
+      return (await select().where('target', '=', target).execute()).map(fromRow);
+    },
+    async toTargetSet(namespace, relationDefinition, resource) {
+      const rows = await select()
+        .where('target_set_resource', '=', resource)
+        .where('target_set_namespace', '=', namespace)
+        .where('target_set_relation_definition', '=', relationDefinition)
         .execute();
       return rows.map(fromRow);
     },

@@ -1,20 +1,15 @@
-import { sql } from 'kysely';
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { LatchkeyError } from '../errors.ts';
 import type { RoutePlugin } from '../http/app.ts';
 import { parseInput } from '../http/validate.ts';
-import type { Db } from '../store/db.ts';
-import { createEvaluator } from './evaluator.ts';
 import * as repo from './repo.ts';
-import { checkSchema, definedRelations } from './schema-check.ts';
 import * as edit from './schema-edit.ts';
+import { createAuthzService } from './service.ts';
 import {
-  type AuthzRelationInput,
-  type AuthzSchema,
   namespaceSchema,
   relationDefinitionSchema,
   relationSchema,
-  type StoredRelation,
   schemaSchema,
   toWireRelation,
 } from './types.ts';
@@ -40,6 +35,8 @@ const bodies = {
   rdDelete: z.object({ name, namespace: name, schemaName: z.string().optional() }),
   relations: z.object({ relations: z.array(relationSchema).min(1).max(1000) }),
   resources: z.object({ resources: z.array(id).min(1).max(1000) }),
+  // Node sends 0 when no date is given; Go omits the zero value.
+  modified: z.object({ since: z.number().optional() }),
   has: z.object({
     relationQueries: z
       .array(z.object({ resource: id, relationDefinition: name, namespace: name, target: id }))
@@ -61,113 +58,38 @@ const bodies = {
   targetWithRelation: z.object({ target: id, relationDefinition: name, namespace: name }),
 };
 
-/** A relation's target: a plain id, or a target set (everyone with that relation on that resource). */
-function toStored(r: AuthzRelationInput, defined: Set<string>): StoredRelation {
-  if (!defined.has(`${r.namespace}#${r.relationDefinition}`))
-    throw new LatchkeyError(
-      'authzUnknownRelation',
-      `Unknown relation definition ${r.namespace}#${r.relationDefinition}`,
-    );
-  const base = { namespace: r.namespace, resource: r.resource, relationDefinition: r.relationDefinition };
-  if (r.target)
-    return {
-      ...base,
-      target: r.target,
-      targetSetResource: '',
-      targetSetRelationDefinition: '',
-      targetSetNamespace: '',
-    };
-  if (r.targetSetResource && r.targetSetRelationDefinition) {
-    const ns = r.targetSetRelationDefinitionNamespace ?? r.namespace;
-    if (!defined.has(`${ns}#${r.targetSetRelationDefinition}`))
-      throw new LatchkeyError(
-        'authzUnknownRelation',
-        `Unknown target set relation definition ${ns}#${r.targetSetRelationDefinition}`,
-      );
-    return {
-      ...base,
-      target: '',
-      targetSetResource: r.targetSetResource,
-      targetSetRelationDefinition: r.targetSetRelationDefinition,
-      targetSetNamespace: ns,
-    };
-  }
-  if (r.query)
-    throw new LatchkeyError(
-      'invalidArguments',
-      'Relations whose target is a user query are not supported yet',
-    );
-  throw new LatchkeyError(
-    'missingArguments',
-    'A relation needs a target, or a targetSetResource with a targetSetRelationDefinition',
-  );
-}
-
-/** Relation deletes match exactly what was stored, without consulting the schema. */
-const toStoredLoose = (r: AuthzRelationInput): StoredRelation => ({
-  namespace: r.namespace,
-  resource: r.resource,
-  relationDefinition: r.relationDefinition,
-  target: r.target ?? '',
-  targetSetResource: r.target ? '' : (r.targetSetResource ?? ''),
-  targetSetRelationDefinition: r.target ? '' : (r.targetSetRelationDefinition ?? ''),
-  targetSetNamespace: r.target
-    ? ''
-    : (r.targetSetRelationDefinitionNamespace ?? (r.targetSetResource ? r.namespace : '')),
-});
-
 export const authzRoutes: RoutePlugin = (app, { store, auth }) => {
   const db = store.db;
-  /**
-   * Schema edits and relation creates read the schema and write against it: on PostgreSQL they take a
-   * per-project transaction lock so two instances cannot interleave (SQLite serializes writers already).
-   */
-  const lockSchema = async (tx: Db, projectId: string) => {
-    if (store.dialect === 'postgres')
-      await sql`select pg_advisory_xact_lock(hashtext(${`latchkey.authz.${projectId}`}))`.execute(tx);
+  const authz = createAuthzService(store);
+  // The central audit hook records every successful write (AuthzSchemaModified, AuthzSchemaDeleted,
+  // AuthzRelationsCreated, AuthzRelationsDeleted: docs/audit.md); routes only add what changed.
+  const note = (req: FastifyRequest, data: Record<string, unknown>) => {
+    req.audit = { ...req.audit, data: { ...req.audit?.data, ...data } };
   };
-  const current = async (conn: Db, projectId: string) =>
-    (await repo.loadSchema(conn, projectId)) ?? repo.emptySchema();
-
-  /** Read, edit, check and store the schema in one transaction; relations it no longer defines go with it. */
-  const editSchema = (
-    projectId: string,
-    change: (schema: AuthzSchema, tx: Db) => Promise<AuthzSchema> | AuthzSchema,
-  ) =>
-    db.transaction().execute(async (tx) => {
-      await lockSchema(tx, projectId);
-      const next = await change(await current(tx, projectId), tx);
-      checkSchema(next);
-      await repo.storeSchema(tx, projectId, next);
-      await repo.pruneRelations(tx, projectId, next);
-    });
 
   app.post('/v1/mgmt/authz/schema/save', async (req) => {
     const project = await auth.management(req);
     const body = parseInput(bodies.schemaSave, req.body);
-    await editSchema(project.id, (old) => edit.mergeSchema(old, body.schema, body.upgrade === true));
+    await authz.editSchema(project.id, (old) => edit.mergeSchema(old, body.schema, body.upgrade === true));
+    note(req, { upgrade: body.upgrade === true });
     return {};
   });
 
   app.post('/v1/mgmt/authz/schema/delete', async (req) => {
     const project = await auth.management(req);
-    await db.transaction().execute(async (tx) => {
-      await lockSchema(tx, project.id);
-      await tx.deleteFrom('authz_schemas').where('project_id', '=', project.id).execute();
-      await repo.deleteAllRelations(tx, project.id);
-    });
+    await authz.deleteSchema(project.id);
     return {};
   });
 
   app.post('/v1/mgmt/authz/schema/load', async (req) => {
     const project = await auth.management(req);
-    return { schema: await current(db, project.id) };
+    return { schema: await authz.loadSchema(project.id) };
   });
 
   app.post('/v1/mgmt/authz/ns/save', async (req) => {
     const project = await auth.management(req);
     const body = parseInput(bodies.nsSave, req.body);
-    await editSchema(project.id, async (old, tx) => {
+    await authz.editSchema(project.id, async (old, tx) => {
       if (body.oldName && body.oldName !== body.namespace.name) {
         if (!old.namespaces.some((n) => n.name === body.oldName))
           throw new LatchkeyError('authzUnknownRelation', `Unknown namespace ${body.oldName}`);
@@ -180,13 +102,15 @@ export const authzRoutes: RoutePlugin = (app, { store, auth }) => {
       }
       return edit.saveNamespace(old, body.namespace, body.oldName);
     });
+    note(req, { namespace: body.namespace.name });
     return {};
   });
 
   app.post('/v1/mgmt/authz/ns/delete', async (req) => {
     const project = await auth.management(req);
     const body = parseInput(bodies.nsDelete, req.body);
-    await editSchema(project.id, (old) => edit.deleteNamespace(old, body.name));
+    await authz.editSchema(project.id, (old) => edit.deleteNamespace(old, body.name));
+    note(req, { namespace: body.name });
     return {};
   });
 
@@ -194,7 +118,7 @@ export const authzRoutes: RoutePlugin = (app, { store, auth }) => {
     const project = await auth.management(req);
     const body = parseInput(bodies.rdSave, req.body);
     const oldName = body.oldName ?? body.old_name;
-    await editSchema(project.id, async (old, tx) => {
+    await authz.editSchema(project.id, async (old, tx) => {
       const next = edit.saveRelationDefinition(old, body.namespace, body.relationDefinition, oldName);
       if (oldName && oldName !== body.relationDefinition.name)
         await repo.renameInRelations(
@@ -205,64 +129,77 @@ export const authzRoutes: RoutePlugin = (app, { store, auth }) => {
         );
       return next;
     });
+    note(req, {
+      namespace: body.namespace,
+      relationDefinition: body.relationDefinition.name,
+    });
     return {};
   });
 
   app.post('/v1/mgmt/authz/rd/delete', async (req) => {
     const project = await auth.management(req);
     const body = parseInput(bodies.rdDelete, req.body);
-    await editSchema(project.id, (old) => edit.deleteRelationDefinition(old, body.namespace, body.name));
+    await authz.editSchema(project.id, (old) =>
+      edit.deleteRelationDefinition(old, body.namespace, body.name),
+    );
+    note(req, {
+      namespace: body.namespace,
+      relationDefinition: body.name,
+    });
     return {};
   });
 
   app.post('/v1/mgmt/authz/re/create', async (req) => {
     const project = await auth.management(req);
     const body = parseInput(bodies.relations, req.body);
-    await db.transaction().execute(async (tx) => {
-      await lockSchema(tx, project.id);
-      const defined = definedRelations(await current(tx, project.id));
-      const stored = body.relations.map((r) => toStored(r, defined));
-      await repo.insertRelations(tx, project.id, stored);
-    });
+    await authz.createRelations(project.id, body.relations);
+    note(req, { count: body.relations.length });
     return {};
   });
 
   app.post('/v1/mgmt/authz/re/delete', async (req) => {
     const project = await auth.management(req);
     const body = parseInput(bodies.relations, req.body);
-    await db
-      .transaction()
-      .execute((tx) => repo.deleteRelations(tx, project.id, body.relations.map(toStoredLoose)));
+    await authz.deleteRelations(project.id, body.relations);
+    note(req, { count: body.relations.length });
     return {};
   });
 
   app.post('/v1/mgmt/authz/re/deleteresources', async (req) => {
     const project = await auth.management(req);
     const body = parseInput(bodies.resources, req.body);
-    await repo.deleteResourceRelations(db, project.id, body.resources);
+    await authz.deleteResources(project.id, body.resources);
+    note(req, { count: body.resources.length });
     return {};
   });
 
-  const evaluator = async (projectId: string) =>
-    createEvaluator(await current(db, projectId), repo.sqlRelationSource(db, projectId));
+  app.post('/v1/mgmt/authz/re/deleteresourcesrelations', async (req) => {
+    const project = await auth.management(req);
+    const body = parseInput(bodies.resources, req.body);
+    await authz.deleteResourceRelations(project.id, body.resources);
+    // Not in the central action map (src/audit/actions.ts), which would call it AuthzSchemaModified.
+    req.audit = { ...req.audit, action: 'AuthzRelationsDeleted' };
+    note(req, { count: body.resources.length });
+    return {};
+  });
+
+  app.post('/v1/mgmt/authz/getmodified', async (req) => {
+    const project = await auth.management(req);
+    const body = parseInput(bodies.modified, req.body ?? {});
+    return authz.getModified(project.id, body.since ?? 0);
+  });
 
   app.post('/v1/mgmt/authz/re/has', async (req) => {
     const project = await auth.management(req);
     const body = parseInput(bodies.has, req.body);
-    const ev = await evaluator(project.id);
-    const relationQueries = [];
-    for (const q of body.relationQueries) relationQueries.push({ ...q, hasRelation: await ev.has(q) });
-    return { relationQueries };
+    const answers = await authz.has(project.id, body.relationQueries);
+    return { relationQueries: body.relationQueries.map((q, i) => ({ ...q, hasRelation: answers[i] })) };
   });
 
   app.post('/v1/mgmt/authz/re/who', async (req) => {
     const project = await auth.management(req);
     const body = parseInput(bodies.who, req.body);
-    const ev = await evaluator(project.id);
-    const targets: string[] = [];
-    for (const target of await repo.allTargets(db, project.id))
-      if (await ev.has({ ...body, target })) targets.push(target);
-    return { targets };
+    return { targets: await authz.who(project.id, body) };
   });
 
   app.post('/v1/mgmt/authz/re/resource', async (req) => {
@@ -291,32 +228,13 @@ export const authzRoutes: RoutePlugin = (app, { store, auth }) => {
   app.post('/v1/mgmt/authz/re/targetall', async (req) => {
     const project = await auth.management(req);
     const body = parseInput(bodies.targetAll, req.body);
-    const schema = await current(db, project.id);
-    const ev = createEvaluator(schema, repo.sqlRelationSource(db, project.id));
-    const ids = await repo.allResourceIds(db, project.id);
-    const relations = [];
-    for (const ns of schema.namespaces)
-      for (const rd of ns.relationDefinitions)
-        for (const resource of ids) {
-          const c = { namespace: ns.name, relationDefinition: rd.name, resource, target: body.target };
-          if (await ev.has(c))
-            relations.push({
-              resource,
-              relationDefinition: rd.name,
-              namespace: ns.name,
-              target: body.target,
-            });
-        }
-    return { relations };
+    const facts = await authz.targetAll(project.id, body.target);
+    return { relations: facts.map((f) => ({ ...f, target: body.target })) };
   });
 
   app.post('/v1/mgmt/authz/re/targetwithrelation', async (req) => {
     const project = await auth.management(req);
     const body = parseInput(bodies.targetWithRelation, req.body);
-    const ev = await evaluator(project.id);
-    const resources: string[] = [];
-    for (const resource of await repo.allResourceIds(db, project.id))
-      if (await ev.has({ ...body, resource })) resources.push(resource);
-    return { resources };
+    return { resources: await authz.targetWithRelation(project.id, body) };
   });
 };

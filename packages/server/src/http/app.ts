@@ -5,6 +5,7 @@ import Fastify, {
   type FastifyReply,
   type FastifyServerOptions,
 } from 'fastify';
+import { installAuditHooks } from '../audit/hooks.ts';
 import { ERROR_CODES, LatchkeyError } from '../errors.ts';
 import type { AppContext } from './context.ts';
 import type { RequestAuth } from './request-auth.ts';
@@ -92,6 +93,7 @@ export function buildApp(ctx: AppContext, auth: RequestAuth, plugins: RoutePlugi
     for (const method of [route.method].flat())
       if (method !== 'HEAD') routeList.push(`${method} ${route.url}`);
   });
+  installAuditHooks(app, ctx.audit);
   const deps: RouteDeps = { ...ctx, auth };
   for (const plugin of plugins) plugin(app, deps);
   return app;

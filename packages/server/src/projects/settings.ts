@@ -86,6 +86,8 @@ export const projectSettingsSchema = z.object({
   rateLimits: rateLimitsSchema.default(rateLimitsSchema.parse({})),
   /** message delivery (see delivery/): kept as JSON here, validated by the delivery module */
   delivery: z.record(z.string(), z.unknown()).default({}),
+  /** days audit records are kept (searches reach back 30 days at most): see docs/audit.md */
+  auditRetentionDays: z.number().int().min(1).max(3650).default(90),
 });
 
 export type RateLimits = z.infer<typeof rateLimitsSchema>;

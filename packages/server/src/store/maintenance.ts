@@ -1,4 +1,6 @@
 import type { Logger } from 'pino';
+import { maintainAudit } from '../audit/retention.ts';
+import { pruneChanges } from '../authz/changes.ts';
 import { nowSeconds } from '../util.ts';
 import type { Db } from './db.ts';
 
@@ -32,6 +34,14 @@ export function startMaintenance(db: Db, logger: Logger, intervalMs = 10 * 60_00
     pruneExpired(db).then(
       (removed) => logger.debug(removed, 'pruned expired rows'),
       (err) => logger.warn({ err }, 'pruning expired rows failed'),
+    );
+    maintainAudit(db).then(
+      (audit) => logger.debug({ audit }, 'pruned audit records past retention'),
+      (err) => logger.warn({ err }, 'pruning audit records failed'),
+    );
+    pruneChanges(db).then(
+      (authzChanges) => logger.debug({ authzChanges }, 'pruned ReBAC change-log entries past retention'),
+      (err) => logger.warn({ err }, 'pruning the ReBAC change log failed'),
     );
   }, intervalMs);
   timer.unref();

@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import { createAuditTables } from '../audit/migration.ts';
+import { createFlowTables } from '../mgmt/flows/migration.ts';
 import type { Dialect } from './db.ts';
 
 /**
@@ -360,6 +362,90 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .on('access_keys')
           .columns(['project_id', 'created_time'])
           .execute();
+      },
+    },
+    '0005_audit': {
+      // See src/audit/migration.ts for why login ids and tenants live in a child table.
+      async up(db: Kysely<unknown>) {
+        await createAuditTables(db, dialect);
+      },
+    },
+    '0006_tenant_settings': {
+      async up(db: Kysely<unknown>) {
+        // Per-tenant session policy (docs/tenant-settings.md); goes with its tenant.
+        await db.schema
+          .createTable('tenant_settings')
+          .addColumn('project_id', 'varchar(64)', (c) => c.notNull())
+          .addColumn('tenant_id', 'varchar(128)', (c) => c.notNull())
+          .addColumn('enabled', 'integer', (c) => c.notNull())
+          .addColumn('settings_json', 'text', (c) => c.notNull())
+          .addColumn('modified_time', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('tenant_settings_pk', ['project_id', 'tenant_id'])
+          .addForeignKeyConstraint(
+            'tenant_settings_tenant',
+            ['project_id', 'tenant_id'],
+            'tenants',
+            ['project_id', 'id'],
+            (fk) => fk.onDelete('cascade'),
+          )
+          .execute();
+        // Inactivity timeout: when the session behind a refresh token was last used (null: at issue).
+        await db.schema.alterTable('refresh_tokens').addColumn('last_active_time', 'bigint').execute();
+      },
+    },
+    '0007_flows_themes': {
+      async up(db: Kysely<unknown>) {
+        await createFlowTables(db);
+      },
+    },
+    '0008_authz_versions': {
+      async up(db: Kysely<unknown>) {
+        // Bumped in the transaction of every ReBAC schema/relation write: instances compare it to drop stale caches.
+        await db.schema
+          .createTable('authz_versions')
+          .addColumn('project_id', 'varchar(64)', (c) =>
+            c.primaryKey().references('projects.id').onDelete('cascade'),
+          )
+          .addColumn('version', 'bigint', (c) => c.notNull())
+          .execute();
+      },
+    },
+    '0008_custom_attributes': {
+      async up(db: Kysely<unknown>) {
+        // Typed custom attribute definitions (docs/custom-attributes.md); `scope` is user | tenant.
+        await db.schema
+          .createTable('custom_attributes')
+          .addColumn('project_id', 'varchar(64)', (c) =>
+            c.notNull().references('projects.id').onDelete('cascade'),
+          )
+          .addColumn('scope', 'varchar(16)', (c) => c.notNull())
+          .addColumn('name', 'varchar(128)', (c) => c.notNull())
+          .addColumn('definition_json', 'text', (c) => c.notNull())
+          .addColumn('created_time', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('custom_attributes_pk', ['project_id', 'scope', 'name'])
+          .execute();
+      },
+    },
+    '0009_authz_changes': {
+      async up(db: Kysely<unknown>) {
+        // The ReBAC change log behind /v1/mgmt/authz/getmodified (docs/authz.md): written in the transaction of
+        // every schema or relation write; rows past the retention window are pruned by store/maintenance.ts.
+        await db.schema
+          .createTable('authz_changes')
+          .addColumn('project_id', 'varchar(64)', (c) =>
+            c.notNull().references('projects.id').onDelete('cascade'),
+          )
+          .addColumn('changed_at', 'bigint', (c) => c.notNull())
+          .addColumn('kind', 'varchar(16)', (c) => c.notNull())
+          .addColumn('resource', 'text', (c) => c.notNull())
+          .addColumn('target', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('authz_changes_time')
+          .on('authz_changes')
+          .columns(['project_id', 'changed_at'])
+          .execute();
+        await db.schema.createIndex('authz_changes_prune').on('authz_changes').column('changed_at').execute();
       },
     },
   };

@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { AuditEventsTable, AuditRefsTable } from '../audit/tables.ts';
 
 /** Row types of every table. Times are epoch seconds; booleans are 0/1; `*_json` columns hold JSON text. */
 export interface ProjectsTable {
@@ -121,6 +122,8 @@ export interface RefreshTokensTable {
   issued_time: number;
   expires_time: number;
   revoked_time: number | null;
+  /** last refresh of the session (tenant inactivity timeout); null until the first one */
+  last_active_time: number | null;
 }
 
 export interface LoginHistoryTable {
@@ -176,6 +179,21 @@ export interface AuthzSchemasTable {
   modified_time: number;
 }
 
+/** Per-project counter of ReBAC writes (schema or relations): a cache built at another version is stale. */
+export interface AuthzVersionsTable {
+  project_id: string;
+  version: number;
+}
+
+/** One entry of the ReBAC change log: `kind` relation (resource, target) or schema (both ''); `changed_at` in epoch ms. */
+export interface AuthzChangesTable {
+  project_id: string;
+  changed_at: number;
+  kind: string;
+  resource: string;
+  target: string;
+}
+
 /** One stored ReBAC relation; of `target` and the `target_set_*` columns, the unused side holds ''. */
 export interface AuthzRelationsTable {
   project_id: string;
@@ -214,10 +232,67 @@ export interface AccessKeysTable {
   bound_user_id: string;
 }
 
+/** A tenant's session policy and settings (docs/tenant-settings.md); `settings_json` is the stored TenantSettings. */
+export interface TenantSettingsTable {
+  project_id: string;
+  tenant_id: string;
+  /** 1 when the session policy overrides the project's */
+  enabled: number;
+  settings_json: string;
+  modified_time: number;
+}
+
+/** A flow document (reference §3.9); `flow_json` is the whole Flow object, name and state copied out for listing. */
+export interface FlowsTable {
+  project_id: string;
+  id: string;
+  name: string;
+  description: string;
+  disabled: number;
+  flow_json: string;
+  etag: string;
+  modified_time: number;
+}
+
+/** One screen of a flow, in `position` order; `screen_json` is the whole Screen object. */
+export interface FlowScreensTable {
+  project_id: string;
+  flow_id: string;
+  id: string;
+  position: number;
+  screen_json: string;
+}
+
+/** The project theme (one per project); `version` grows by one on every import. */
+export interface ThemesTable {
+  project_id: string;
+  theme_json: string;
+  version: number;
+  modified_time: number;
+}
+
+/** A typed custom attribute definition; `definition_json` holds type, options, display name, includeInJwt. */
+export interface CustomAttributesTable {
+  project_id: string;
+  /** user | tenant */
+  scope: string;
+  name: string;
+  definition_json: string;
+  created_time: number;
+}
+
 export interface Database {
+  custom_attributes: CustomAttributesTable;
+  flows: FlowsTable;
+  flow_screens: FlowScreensTable;
+  themes: ThemesTable;
+  audit_events: AuditEventsTable;
+  audit_refs: AuditRefsTable;
   access_keys: AccessKeysTable;
   authz_schemas: AuthzSchemasTable;
   authz_relations: AuthzRelationsTable;
+  authz_versions: AuthzVersionsTable;
+  authz_changes: AuthzChangesTable;
   one_time_secrets: OneTimeSecretsTable;
   outbox_messages: OutboxMessagesTable;
   projects: ProjectsTable;
@@ -231,5 +306,6 @@ export interface Database {
   roles: RolesTable;
   permissions: PermissionsTable;
   refresh_tokens: RefreshTokensTable;
+  tenant_settings: TenantSettingsTable;
   login_history: LoginHistoryTable;
 }

@@ -38,6 +38,9 @@ export function openNodeSqlite(file: string): SqliteDatabase {
   db.exec(
     'PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;',
   );
+  // Up to 64 MiB of page cache (SQLite's default is 2 MB): writes into million-row relation and audit tables
+  // with several indexes were bound by it (docs/authz.md). Pages are cached only as they are read.
+  db.exec('PRAGMA cache_size = -65536;');
   const cache = new Map<string, StatementSync>();
   return {
     close: () => db.close(),

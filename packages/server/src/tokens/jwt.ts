@@ -24,6 +24,8 @@ export const RESERVED_CLAIMS = new Set([
   'dsub',
   'act',
   'su',
+  // custom attributes marked includeInJwt (docs/custom-attributes.md)
+  'customAttributes',
 ]);
 
 /** Every token a key signed has expired this long after the key stops signing. */

@@ -1,7 +1,9 @@
 import type { JWTPayload } from 'jose';
 import { LatchkeyError } from '../errors.ts';
+import { sessionPolicyFor } from '../mgmt/tenants/settings.ts';
 import type { Project } from '../projects/repo.ts';
 import type { Db } from '../store/db.ts';
+import { attributeClaims } from '../users/attribute-claims.ts';
 import { authorizationClaims } from '../users/authorization.ts';
 import type { UserRecord, UserRepo } from '../users/repo.ts';
 import { toWireUser, type WireUser } from '../users/wire.ts';
@@ -30,6 +32,10 @@ export type IssueOptions = {
   customClaims?: Record<string, unknown>;
   /** keep using this refresh token instead of minting one (refresh without rotation) */
   reuseRefresh?: { token: string; exp: number };
+  /** impersonation: the actor behind the session (RFC 8693 `act`) */
+  act?: { sub: string };
+  /** a shorter refresh lifetime asked for (seconds); never longer than the session policy's */
+  refreshLifetime?: number;
 };
 
 export type RefreshContext = {
@@ -41,6 +47,12 @@ export type RefreshContext = {
 
 export function customClaimsOf(payload: JWTPayload): Record<string, unknown> {
   return Object.fromEntries(Object.entries(payload).filter(([k]) => !RESERVED_CLAIMS.has(k)));
+}
+
+/** The impersonation actor of a token, carried from token to token until impersonation stops. */
+export function actOf(payload: JWTPayload): { sub: string } | undefined {
+  const act = payload.act as { sub?: unknown } | undefined;
+  return act && typeof act.sub === 'string' ? { sub: act.sub } : undefined;
 }
 
 export function assertCustomClaims(claims: Record<string, unknown> | undefined): void {
@@ -83,14 +95,25 @@ export function createSessionService(deps: {
   async function issue(project: Project, user: UserRecord, options: IssueOptions): Promise<IssuedSession> {
     assertCustomClaims(options.customClaims);
     const now = nowSeconds();
-    const { sessionTokenExpiration, refreshTokenExpiration } = project.settings;
+    // Tenant session policy (docs/tenant-settings.md): the stricter of the project's and the user's tenants'.
+    const policy = await sessionPolicyFor(
+      db,
+      project,
+      user.tenants.map((t) => t.tenantId),
+    );
+    const sessionTokenExpiration = policy.sessionSeconds;
+    const refreshTokenExpiration = options.refreshLifetime
+      ? Math.min(options.refreshLifetime, policy.refreshSeconds)
+      : policy.refreshSeconds;
     const authz = await authorizationClaims(db, user);
     const base: Record<string, unknown> = {
       ...options.customClaims,
       sub: user.userId,
       amr: options.amr,
       ...authz,
+      ...(await attributeClaims(db, user)),
       ...(options.dct ? { dct: options.dct } : {}),
+      ...(options.act ? { act: options.act } : {}),
     };
     let refreshJwt = options.reuseRefresh?.token;
     let refreshExp = options.reuseRefresh?.exp ?? now + refreshTokenExpiration;
@@ -147,7 +170,7 @@ export function createSessionService(deps: {
     const jti = typeof payload.jti === 'string' ? payload.jti : '';
     const row = await db
       .selectFrom('refresh_tokens')
-      .select(['revoked_time', 'expires_time', 'user_id'])
+      .select(['revoked_time', 'expires_time', 'user_id', 'issued_time', 'last_active_time'])
       .where('project_id', '=', project.id)
       .where('jti', '=', jti)
       .executeTakeFirst();
@@ -159,6 +182,18 @@ export function createSessionService(deps: {
     const user = await users.load(db, project.id, payload.sub);
     if (!user) throw new LatchkeyError('invalidToken', 'The user of this token no longer exists');
     if (user.status === 'disabled') throw new LatchkeyError('userDisabled');
+    const { inactivitySeconds } = await sessionPolicyFor(
+      db,
+      project,
+      user.tenants.map((t) => t.tenantId),
+    );
+    if (inactivitySeconds && nowSeconds() - (row.last_active_time ?? row.issued_time) > inactivitySeconds) {
+      await revoke(project.id, jti);
+      throw new LatchkeyError(
+        'sessionInactive',
+        'The session was inactive for longer than the tenant allows',
+      );
+    }
     return { project, user, payload, token };
   }
 
@@ -169,6 +204,16 @@ export function createSessionService(deps: {
       .where('project_id', '=', projectId)
       .where('jti', '=', jti)
       .where('revoked_time', 'is', null)
+      .execute();
+  }
+
+  /** A refresh without rotation keeps its row: remember it was used (tenant inactivity timeout). */
+  async function touch(projectId: string, jti: string): Promise<void> {
+    await db
+      .updateTable('refresh_tokens')
+      .set({ last_active_time: nowSeconds() })
+      .where('project_id', '=', projectId)
+      .where('jti', '=', jti)
       .execute();
   }
 
@@ -185,6 +230,7 @@ export function createSessionService(deps: {
   return {
     issue,
     authenticateRefresh,
+    revoke,
     revokeAll,
 
     async refresh(ctx: RefreshContext): Promise<IssuedSession> {
@@ -198,9 +244,11 @@ export function createSessionService(deps: {
             : undefined,
         customClaims: customClaimsOf(payload),
         reuseRefresh: rotate ? undefined : { token, exp: payload.exp ?? 0 },
+        act: actOf(payload),
       };
       const issued = await issue(project, user, options);
       if (rotate) await revoke(project.id, String(payload.jti));
+      else await touch(project.id, String(payload.jti));
       return issued;
     },
 
@@ -213,6 +261,7 @@ export function createSessionService(deps: {
         amr: Array.isArray(payload.amr) ? (payload.amr as string[]) : [],
         dct: tenantId,
         customClaims: customClaimsOf(payload),
+        act: actOf(payload),
       });
       if (project.settings.refreshTokenRotation) await revoke(project.id, String(payload.jti));
       return issued;

@@ -89,7 +89,7 @@ export const enchantedLinkRoutes: RoutePlugin = (app, deps) => {
     const project = await auth.project(req);
     const { pendingRef } = parseInput(pendingBody, req.body);
     const pending = await secrets.findByToken(project.id, ['enchanted-pending'], pendingRef);
-    if (!pending || pending.state !== 'verified' || !(await secrets.consume(project.id, pending.id))) {
+    if (pending?.state !== 'verified' || !(await secrets.consume(project.id, pending.id))) {
       throw new LatchkeyError('enchantedLinkPending');
     }
     return sendSession(reply, await service.redeem(project, pending, { ip: req.ip }, 'email'));

@@ -6,7 +6,7 @@ import type { UserRecord, UserRepo } from '../../users/repo.ts';
 import { createSignedUpUser } from '../../users/signup.ts';
 import { normalizeLoginId, nowSeconds } from '../../util.ts';
 import { recordLogin } from '../login-history.ts';
-import { burnVerify, hashPassword, verifyPassword } from './hashing.ts';
+import { burnVerify, hashPassword, needsRehash, verifyPassword } from './hashing.ts';
 import { checkPasswordPolicy } from './policy.ts';
 
 export type SignUpInput = {
@@ -55,9 +55,23 @@ export function createPasswordService(deps: { db: Db; users: UserRepo; sessions:
       await burnVerify(password);
       throw new LatchkeyError('invalidCredentials', 'Invalid signin credentials');
     }
-    if (await verifyPassword(user.passwordHash, password)) return user;
+    if (await verifyPassword(user.passwordHash, password)) {
+      if (needsRehash(user.passwordHash)) await rehash(project, user, password);
+      return user;
+    }
     await users.incrementFailedAttempts(db, project.id, user.userId);
     throw new LatchkeyError('invalidCredentials', 'Invalid signin credentials');
+  }
+
+  /** Rehash-on-login: an imported hash becomes Argon2id; state and set time stay as they were. */
+  async function rehash(project: Project, user: UserRecord, password: string): Promise<void> {
+    await db
+      .updateTable('users')
+      .set({ password_hash: await hashPassword(password) })
+      .where('project_id', '=', project.id)
+      .where('id', '=', user.userId)
+      .where('password_hash', '=', user.passwordHash)
+      .execute();
   }
 
   const checkPasswordNotExpired = (project: Project, user: UserRecord) => {

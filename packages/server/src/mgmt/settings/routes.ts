@@ -53,6 +53,7 @@ const projectSettingsBody = z.object({
   signingAlgorithm: z.enum(signingAlgorithms).optional(),
   rateLimits: rateLimitsChangeSchema.optional(),
   passwordless: passwordlessChangeSchema.optional(),
+  auditRetentionDays: z.number().int().min(1).max(3650).optional(),
 });
 
 /** Merges a validated change into the stored settings; nested objects merge, arrays and values replace. */

@@ -4,6 +4,7 @@ import type { RoutePlugin } from '../../http/app.ts';
 import { parseInput } from '../../http/validate.ts';
 import { createTenantRepo, type Tenant } from '../../tenants/repo.ts';
 import { newId } from '../../util.ts';
+import { createAttributeDefinitions } from '../attributes/definitions.ts';
 import { matchesAttributes } from '../attributes.ts';
 
 const attributes = z.record(z.string(), z.unknown());
@@ -59,6 +60,7 @@ export const toWireTenant = (t: Tenant) => ({
 
 export const tenantRoutes: RoutePlugin = (app, { store, auth }) => {
   const tenants = createTenantRepo();
+  const attributeDefinitions = createAttributeDefinitions();
   const db = store.db;
 
   const requireTenant = async (projectId: string, id: string, conn = db): Promise<Tenant> => {
@@ -70,6 +72,7 @@ export const tenantRoutes: RoutePlugin = (app, { store, auth }) => {
   app.post('/v1/mgmt/tenant/create', async (req) => {
     const project = await auth.management(req);
     const body = parseInput(createBody, req.body);
+    await attributeDefinitions.check(db, project.id, 'tenant', body.customAttributes);
     return db.transaction().execute(async (tx) => {
       const id = body.id ?? newId.tenant();
       if (await tenants.get(tx, project.id, id))
@@ -97,6 +100,7 @@ export const tenantRoutes: RoutePlugin = (app, { store, auth }) => {
   app.post('/v1/mgmt/tenant/update', async (req) => {
     const project = await auth.management(req);
     const body = parseInput(updateBody, req.body);
+    await attributeDefinitions.check(db, project.id, 'tenant', body.customAttributes);
     await db.transaction().execute(async (tx) => {
       const current = await requireTenant(project.id, body.id, tx);
       if (await tenants.nameTaken(tx, project.id, body.name, body.id)) {
@@ -177,13 +181,14 @@ export const tenantRoutes: RoutePlugin = (app, { store, auth }) => {
     const domains = (body.tenantSelfProvisioningDomains ?? body.selfProvisioningDomains)?.map((d) =>
       d.toLowerCase(),
     );
+    const definitions = await attributeDefinitions.list(db, project.id, 'tenant');
     const found = (await tenants.all(db, project.id)).filter(
       (t) =>
         (!ids?.length || ids.includes(t.id)) &&
         (!names?.length || names.includes(t.name.toLowerCase())) &&
         (!domains?.length || t.selfProvisioningDomains.some((d) => domains.includes(d))) &&
         (!body.parentTenantId || t.parent === body.parentTenantId) &&
-        matchesAttributes(t.customAttributes, body.customAttributes),
+        matchesAttributes(t.customAttributes, body.customAttributes, definitions),
     );
     return { tenants: found.map(toWireTenant) };
   });

@@ -4,7 +4,16 @@ import { createTotpRepo } from '../../auth/totp/repo.ts';
 import { LatchkeyError } from '../../errors.ts';
 import type { RoutePlugin } from '../../http/app.ts';
 import { parseInput } from '../../http/validate.ts';
-import { customAttributes, loginId, patchBody, phone, searchBody, userWriteBody } from './schema.ts';
+import { createUserBatches } from './batch.ts';
+import {
+  customAttributes,
+  inviteFields,
+  loginId,
+  patchBody,
+  phone,
+  searchBody,
+  userWriteBody,
+} from './schema.ts';
 import { searchUsers } from './search.ts';
 import { createUserService } from './service.ts';
 
@@ -49,12 +58,20 @@ const tenantBody = z.object({
   roleNames: z.array(z.string().min(1)).optional(),
 });
 const passwordBody = z.object({ loginId, password: z.string().min(1).max(1024) });
-const batchBody = z.object({ users: z.array(userWriteBody).min(1).max(1000) });
+// Users are parsed one by one by the service, so one malformed user fails alone (in `failedUsers`).
+const batchBody = z.object({
+  users: z.array(z.unknown()).min(1).max(1000),
+  invite: z.boolean().optional(),
+  ...inviteFields,
+});
+const patchBatchBody = z.object({ users: z.array(z.unknown()).min(1).max(1000) });
+const deleteBatchBody = z.object({ userIds: z.array(z.string().min(1)).min(1).max(1000) });
 const historyBody = z.array(z.string().min(1)).max(1000);
 
-export const userRoutes: RoutePlugin = (app, { store, users, sessions, auth }) => {
+export const userRoutes: RoutePlugin = (app, { store, users, sessions, auth, delivery, audit }) => {
   const db = store.db;
-  const service = createUserService({ db, dialect: store.dialect, users, sessions });
+  const service = createUserService({ db, dialect: store.dialect, users, sessions, delivery, audit });
+  const batches = createUserBatches({ db, users, audit, service });
   const who = (input: unknown): string => {
     const { loginId: l, userId } = parseInput(identify, input);
     const id = l ?? userId;
@@ -75,7 +92,18 @@ export const userRoutes: RoutePlugin = (app, { store, users, sessions, auth }) =
 
   app.post('/v1/mgmt/user/create/batch', async (req) => {
     const project = await auth.management(req);
-    return service.batchCreate(project, parseInput(batchBody, req.body).users);
+    const { users: list, ...invite } = parseInput(batchBody, req.body);
+    return batches.batchCreate(project, list, invite);
+  });
+
+  app.patch('/v1/mgmt/user/patch/batch', async (req) => {
+    const project = await auth.management(req);
+    return batches.patchBatch(project, parseInput(patchBatchBody, req.body).users);
+  });
+
+  app.post('/v1/mgmt/user/delete/batch', async (req) => {
+    const project = await auth.management(req);
+    return batches.deleteBatch(project, parseInput(deleteBatchBody, req.body).userIds);
   });
 
   app.post('/v1/mgmt/user/update', async (req) => {

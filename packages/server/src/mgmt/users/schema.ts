@@ -15,6 +15,18 @@ export const userTenants = z.array(
   z.object({ tenantId: z.string().min(1), roleNames: z.array(z.string().min(1)).optional() }),
 );
 
+/** Invitation options (reference §3.2.1): on a single create, or top level of a batch. */
+export const inviteFields = {
+  inviteUrl: z.url().max(2048).optional(),
+  sendMail: z.boolean().optional(),
+  sendSMS: z.boolean().optional(),
+  templateId: z.string().max(128).optional(),
+  templateOptions: z.record(z.string(), z.unknown()).optional(),
+  locale: z.string().max(32).optional(),
+};
+export const inviteOptions = z.object({ invite: z.boolean().optional(), ...inviteFields });
+export type InviteOptions = z.infer<typeof inviteOptions>;
+
 /**
  * User write fields (reference §3.2.1). Synonyms from the three SDKs are accepted:
  * `name`/`displayName`, `additionalLoginIds`/`additionalIdentifiers`, `ssoAppIds`/`ssoAppIDs`.
@@ -43,6 +55,12 @@ export const userWriteFields = {
   password: z.string().min(1).max(1024).optional(),
   hashedPassword: z.record(z.string(), z.unknown()).optional(),
   status: z.enum(['enabled', 'disabled', 'invited', 'expired']).optional(),
+  /** TOTP seed (base32) imported with the user (batch, N G) */
+  seed: z
+    .string()
+    .regex(/^[A-Z2-7]{16,128}=*$/i, 'must be a base32 TOTP secret')
+    .optional(),
+  ...inviteFields,
 };
 
 export const userWriteBody = z.object(userWriteFields);

@@ -3,6 +3,7 @@ import type { Db } from '../../store/db.ts';
 import type { UserRecord, UserRepo } from '../../users/repo.ts';
 import { toWireUser } from '../../users/wire.ts';
 import { normalizeLoginId } from '../../util.ts';
+import { type AttributeDefinition, createAttributeDefinitions } from '../attributes/definitions.ts';
 import { matchesAttributes } from '../attributes.ts';
 import type { UserSearch } from './schema.ts';
 
@@ -24,8 +25,8 @@ function needsPostFilter(s: UserSearch): boolean {
   return Boolean((s.customAttributes && Object.keys(s.customAttributes).length) || s.ssoAppIds?.length);
 }
 
-function postFilter(user: UserRecord, s: UserSearch): boolean {
-  if (!matchesAttributes(user.customAttributes, s.customAttributes)) return false;
+function postFilter(user: UserRecord, s: UserSearch, definitions: AttributeDefinition[]): boolean {
+  if (!matchesAttributes(user.customAttributes, s.customAttributes, definitions)) return false;
   if (s.ssoAppIds?.length && !s.ssoAppIds.some((a) => user.ssoAppIds.includes(a))) return false;
   return true;
 }
@@ -146,11 +147,12 @@ export async function searchUsers(db: Db, users: UserRepo, projectId: string, s:
     );
     return { users: loaded.map(toWireUser), total: Number(countRow.n) };
   }
+  const definitions = await createAttributeDefinitions().list(db, projectId, 'user');
   const ids = (await ordered.execute()).map((r) => r.id);
   const matched: UserRecord[] = [];
   for (let i = 0; i < ids.length; i += 500) {
     const chunk = await users.loadMany(db, projectId, ids.slice(i, i + 500));
-    matched.push(...chunk.filter((u) => postFilter(u, s)));
+    matched.push(...chunk.filter((u) => postFilter(u, s, definitions)));
   }
   return { users: matched.slice(offset, offset + limit).map(toWireUser), total: matched.length };
 }

@@ -1,16 +1,32 @@
+import type { AuditLog } from '../../audit/types.ts';
 import { hashPassword } from '../../auth/password/hashing.ts';
 import { checkPasswordPolicy } from '../../auth/password/policy.ts';
+import { createTotpRepo } from '../../auth/totp/repo.ts';
+import type { DeliveryService } from '../../delivery/service.ts';
 import { LatchkeyError } from '../../errors.ts';
 import type { Project } from '../../projects/repo.ts';
 import type { Db } from '../../store/db.ts';
 import type { SessionService } from '../../tokens/sessions.ts';
 import { newUserRecord } from '../../users/factory.ts';
+import { importHashedPassword } from '../../users/password-import.ts';
 import type { UserRecord, UserRepo, UserTenantRecord } from '../../users/repo.ts';
 import { toWireUser, type WireUser } from '../../users/wire.ts';
 import { normalizeLoginId, nowSeconds, unique } from '../../util.ts';
-import type { UserPatch, UserWrite } from './schema.ts';
+import { createAttributeDefinitions } from '../attributes/definitions.ts';
+import { checkInvite, sendInvite } from './invite.ts';
+import type { InviteOptions, UserPatch, UserWrite } from './schema.ts';
 
-type Deps = { db: Db; dialect: 'sqlite' | 'postgres'; users: UserRepo; sessions: SessionService };
+type Deps = {
+  db: Db;
+  dialect: 'sqlite' | 'postgres';
+  users: UserRepo;
+  sessions: SessionService;
+  delivery: DeliveryService;
+  audit: AuditLog;
+};
+
+const attributeDefinitions = createAttributeDefinitions();
+const totp = createTotpRepo();
 
 /** Management of the user aggregate: every write is validated first and applied in one transaction. */
 export function createUserService(deps: Deps) {
@@ -110,10 +126,10 @@ export function createUserService(deps: Deps) {
 
   async function passwordFields(project: Project, input: Partial<UserWrite>) {
     if (input.hashedPassword) {
-      throw new LatchkeyError(
-        'invalidArguments',
-        'Importing hashed passwords is not supported yet; send "password" instead',
-      );
+      if (input.password)
+        throw new LatchkeyError('invalidArguments', 'Send either password or hashedPassword, not both');
+      // Imported hashes skip the password policy: the password was accepted by the system it comes from.
+      return { passwordHash: importHashedPassword(input.hashedPassword), passwordSetTime: nowSeconds() };
     }
     if (!input.password) return undefined;
     checkPasswordPolicy(project.settings.password, input.password);
@@ -143,15 +159,35 @@ export function createUserService(deps: Deps) {
     });
   }
 
-  async function create(project: Project, input: UserWrite, options: { test: boolean }): Promise<WireUser> {
-    if (input.invite) {
-      throw new LatchkeyError(
-        'invalidArguments',
-        'Invitations need message delivery, which is not configured on this server yet',
-      );
+  const checkAttributes = (conn: Db, projectId: string, values: Record<string, unknown> | undefined) =>
+    attributeDefinitions.check(conn, projectId, 'user', values);
+
+  async function create(
+    project: Project,
+    input: UserWrite,
+    options: { test: boolean; invite?: InviteOptions },
+  ): Promise<WireUser> {
+    // A user's own invite options win over a batch's top-level ones.
+    const invite: InviteOptions | undefined =
+      input.invite || options.invite?.invite
+        ? { ...options.invite, ...withoutUndefined(pickInvite(input)) }
+        : undefined;
+    if (invite) {
+      // Re-invite (the Node SDK's `loginIdOrUserId`): a user id of an existing user sends to that user.
+      const existing = /^U[A-Za-z0-9]+$/.test(input.loginId)
+        ? await users.load(db, project.id, input.loginId)
+        : undefined;
+      if (existing) {
+        const wire = toWireUser(existing);
+        checkInvite(project, wire, invite);
+        await sendInvite(deps.delivery, project, wire, invite);
+        return wire;
+      }
+      checkInvite(project, input, invite);
     }
     const password = await passwordFields(project, input);
-    return db.transaction().execute(async (tx) => {
+    const created = await db.transaction().execute(async (tx) => {
+      await checkAttributes(tx, project.id, input.customAttributes);
       const loginIds = unique(
         [input.loginId, ...(input.additionalLoginIds ?? input.additionalIdentifiers ?? [])].map(
           normalizeLoginId,
@@ -171,35 +207,41 @@ export function createUserService(deps: Deps) {
       });
       if (password) Object.assign(record, password);
       await users.save(tx, record, true);
+      if (input.seed) await totp.setSeed(tx, project.id, record.userId, input.seed.toUpperCase());
       return reloaded(tx, project.id, record.userId);
     });
+    await deps.audit.record({
+      projectId: project.id,
+      action: 'UserCreated',
+      actorId: 'management',
+      userId: created.userId,
+      loginIds: created.loginIds,
+      tenants: created.userTenants.map((t) => t.tenantId),
+      data: { invited: Boolean(invite), imported: Boolean(input.hashedPassword) },
+    });
+    if (invite) {
+      await sendInvite(deps.delivery, project, created, invite);
+      await deps.audit.record({
+        projectId: project.id,
+        action: 'UserInvited',
+        actorId: 'management',
+        userId: created.userId,
+        loginIds: created.loginIds,
+        tenants: created.userTenants.map((t) => t.tenantId),
+      });
+    }
+    return created;
   }
 
   return {
     resolve,
     create,
 
-    async batchCreate(project: Project, inputs: UserWrite[]) {
-      const createdUsers: WireUser[] = [];
-      const failedUsers: { failure: string; user: Partial<WireUser> }[] = [];
-      for (const input of inputs) {
-        try {
-          createdUsers.push(await create(project, input, { test: input.test === true }));
-        } catch (err) {
-          if (!(err instanceof LatchkeyError)) throw err;
-          failedUsers.push({
-            failure: err.message,
-            user: { loginIds: [input.loginId], email: input.email ?? '' },
-          });
-        }
-      }
-      return { createdUsers, failedUsers, additionalErrors: {} };
-    },
-
     /** Update overrides every field; `test` and `invite` are ignored (Ruby sends `test: false` on every update). */
     async update(project: Project, input: UserWrite): Promise<WireUser> {
       const password = await passwordFields(project, input);
       return mutate(project, input.loginId, async (user, tx) => {
+        await checkAttributes(tx, project.id, input.customAttributes);
         const extra = input.additionalLoginIds ?? input.additionalIdentifiers ?? [];
         const named = normalizeLoginId(input.loginId);
         const primary = user.loginIds.includes(named) ? named : user.loginIds[0]!;
@@ -234,6 +276,7 @@ export function createUserService(deps: Deps) {
     async patch(project: Project, input: UserPatch): Promise<WireUser> {
       const password = await passwordFields(project, input);
       return mutate(project, input.loginId, async (user, tx) => {
+        await checkAttributes(tx, project.id, input.customAttributes);
         const extra = input.additionalLoginIds ?? input.additionalIdentifiers;
         if (extra) {
           const loginIds = unique([user.loginIds[0]!, ...extra].map(normalizeLoginId));
@@ -252,14 +295,21 @@ export function createUserService(deps: Deps) {
     },
 
     async delete(project: Project, loginIdOrUserId: string): Promise<void> {
-      await db.transaction().execute(async (tx) => {
-        const userId = await resolve(tx, project.id, loginIdOrUserId);
-        await users.delete(tx, project.id, userId);
+      const userId = await db.transaction().execute(async (tx) => {
+        const id = await resolve(tx, project.id, loginIdOrUserId);
+        await users.delete(tx, project.id, id);
         await tx
           .deleteFrom('refresh_tokens')
           .where('project_id', '=', project.id)
-          .where('user_id', '=', userId)
+          .where('user_id', '=', id)
           .execute();
+        return id;
+      });
+      await deps.audit.record({
+        projectId: project.id,
+        action: 'UserDeleted',
+        actorId: 'management',
+        userId,
       });
     },
 
@@ -357,7 +407,8 @@ export function createUserService(deps: Deps) {
     },
 
     updateCustomAttribute(project: Project, loginId: string, key: string, value: unknown) {
-      return mutate(project, loginId, (user) => {
+      return mutate(project, loginId, async (user, tx) => {
+        await checkAttributes(tx, project.id, { [key]: value === '' || value === undefined ? null : value });
         const next = { ...user.customAttributes };
         if (value === undefined || value === null || value === '') delete next[key];
         else next[key] = value;
@@ -450,6 +501,15 @@ export function createUserService(deps: Deps) {
     },
   };
 }
+
+const pickInvite = (i: InviteOptions): InviteOptions => ({
+  inviteUrl: i.inviteUrl,
+  sendMail: i.sendMail,
+  sendSMS: i.sendSMS,
+  templateId: i.templateId,
+  templateOptions: i.templateOptions,
+  locale: i.locale,
+});
 
 function withoutUndefined<T extends Record<string, unknown>>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
