@@ -100,9 +100,22 @@ export type SessionClaims = {
   amr?: string[];
   roles?: string[];
   permissions?: string[];
-  tenants?: Record<string, { roles?: string[]; permissions?: string[]; [claim: string]: unknown }>;
+  /** per tenant: roles, permissions and the tenant's attributes defined with `includeInJwt` */
+  tenants?: Record<
+    string,
+    {
+      roles?: string[];
+      permissions?: string[];
+      customAttributes?: Record<string, unknown>;
+      [claim: string]: unknown;
+    }
+  >;
   /** the selected tenant (after tenant selection) */
   dct?: string;
+  /** the user's attributes defined with `includeInJwt` */
+  customAttributes?: Record<string, unknown>;
+  /** `true` on the session JWT of a step-up (`loginOptions.stepup`), for the step-up lifetime */
+  su?: boolean;
   [claim: string]: unknown;
 };
 

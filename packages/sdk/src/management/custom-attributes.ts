@@ -24,7 +24,10 @@ export type CustomAttributeDefinition = {
   displayName?: string;
   /** required for singleSelect and multiSelect */
   options?: { value: string; label?: string }[];
-  /** user attributes only: put the value under the session JWT's `customAttributes` claim */
+  /**
+   * put the value in session JWTs: a user attribute under the top-level `customAttributes` claim, a tenant
+   * attribute under `tenants[tenantId].customAttributes`
+   */
   includeInJwt?: boolean;
   defaultValue?: unknown;
 };

@@ -88,6 +88,8 @@ export type ProjectSettings = {
   sessionTokenExpiration: number;
   /** refresh JWT lifetime in seconds (300 s to 365 days) */
   refreshTokenExpiration: number;
+  /** session JWT lifetime of a step-up (`su: true`) in seconds (60 s to 30 days, default 300) */
+  stepupTokenExpiration: number;
   /** issue a new refresh JWT on every refresh and revoke the old one */
   refreshTokenRotation: boolean;
   signingAlgorithm: 'RS256' | 'ES256' | 'EdDSA';
@@ -112,7 +114,11 @@ export type ProjectSettings = {
 export type ProjectSettingsChange = Partial<
   Pick<
     ProjectSettings,
-    'sessionTokenExpiration' | 'refreshTokenExpiration' | 'refreshTokenRotation' | 'signingAlgorithm'
+    | 'sessionTokenExpiration'
+    | 'refreshTokenExpiration'
+    | 'stepupTokenExpiration'
+    | 'refreshTokenRotation'
+    | 'signingAlgorithm'
   >
 > & {
   passwordless?: Partial<PasswordlessSettings>;

@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import { LatchkeyError } from '../errors.ts';
 import type { RoutePlugin } from '../http/app.ts';
@@ -55,6 +56,8 @@ export const deliveryRoutes: RoutePlugin = (app, { auth, projects, delivery, con
     const project = (await projects.get(cached.id)) ?? cached;
     const stored = readStoredOrDefault(project.settings.delivery);
     const next = parseInput(deliverySettingsSchema, applyDeliveryChange(stored, req.body));
+    // `{}` (Go's "no arguments") changes nothing, so it writes nothing either.
+    if (isDeepStrictEqual(next, stored)) return answer(next);
     await projects.updateSettings(
       project.id,
       projectSettingsSchema.parse({ ...project.settings, delivery: next }),

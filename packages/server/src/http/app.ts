@@ -37,6 +37,19 @@ function toLatchkeyError(err: FastifyError): LatchkeyError {
   return new LatchkeyError('internal', ERROR_CODES.internal.description, { cause: err });
 }
 
+// No Descope request nests this deep; deeper bodies overflowed the stack of recursive walkers (dropEmpty): a 500.
+const MAX_JSON_DEPTH = 128;
+function nestedTooDeep(root: unknown): boolean {
+  const stack: [unknown, number][] = [[root, 0]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth >= MAX_JSON_DEPTH) return true;
+    for (const child of Object.values(value)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 /**
  * The Fastify app, split from start-up so tests can build it around any store. Routes are plugins that
  * receive their dependencies; this file only wires parsing, errors and logging.
@@ -62,7 +75,13 @@ export function buildApp(ctx: AppContext, auth: RequestAuth, plugins: RoutePlugi
       const text = (body as string).trim();
       if (text === '') return done(null, {});
       try {
-        done(null, JSON.parse(text));
+        const parsed = JSON.parse(text);
+        if (nestedTooDeep(parsed))
+          return done(
+            new LatchkeyError('badRequest', `Request body nests deeper than ${MAX_JSON_DEPTH} levels`) as unknown as FastifyError,
+            undefined,
+          );
+        done(null, parsed);
       } catch {
         done(
           new LatchkeyError('badRequest', 'Request body is not valid JSON') as unknown as FastifyError,

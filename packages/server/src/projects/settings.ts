@@ -79,6 +79,13 @@ export const projectSettingsSchema = z.object({
     .min(300)
     .max(86_400 * 365)
     .default(86_400 * 28),
+  /** seconds: the session JWT of a step-up (`su: true`); see docs/tenant-settings.md */
+  stepupTokenExpiration: z
+    .number()
+    .int()
+    .min(60)
+    .max(86_400 * 30)
+    .default(300),
   refreshTokenRotation: z.boolean().default(false),
   signingAlgorithm: z.enum(signingAlgorithms).default('RS256'),
   password: passwordPolicySchema.default(passwordPolicySchema.parse({})),

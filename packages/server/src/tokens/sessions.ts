@@ -3,7 +3,7 @@ import { LatchkeyError } from '../errors.ts';
 import { sessionPolicyFor } from '../mgmt/tenants/settings.ts';
 import type { Project } from '../projects/repo.ts';
 import type { Db } from '../store/db.ts';
-import { attributeClaims } from '../users/attribute-claims.ts';
+import { attributeClaims, withTenantAttributes } from '../users/attribute-claims.ts';
 import { authorizationClaims } from '../users/authorization.ts';
 import type { UserRecord, UserRepo } from '../users/repo.ts';
 import { toWireUser, type WireUser } from '../users/wire.ts';
@@ -36,6 +36,11 @@ export type IssueOptions = {
   act?: { sub: string };
   /** a shorter refresh lifetime asked for (seconds); never longer than the session policy's */
   refreshLifetime?: number;
+  /**
+   * step-up of a live session (`loginOptions.stepup`, reference §1.13): the session JWT carries `su: true`
+   * and lives for the step-up lifetime (docs/tenant-settings.md); the refresh JWT does not carry `su`.
+   */
+  stepup?: boolean;
 };
 
 export type RefreshContext = {
@@ -111,6 +116,7 @@ export function createSessionService(deps: {
       sub: user.userId,
       amr: options.amr,
       ...authz,
+      tenants: await withTenantAttributes(db, project.id, authz.tenants),
       ...(await attributeClaims(db, user)),
       ...(options.dct ? { dct: options.dct } : {}),
       ...(options.act ? { act: options.act } : {}),
@@ -140,13 +146,20 @@ export function createSessionService(deps: {
         now,
       );
     }
-    // A session never outlives the refresh token that produced it.
-    const sessionLifetime = Math.max(1, Math.min(sessionTokenExpiration, refreshExp - now));
+    // A step-up session lives for the step-up lifetime (Descope: "valid for the duration of the Step Up Token
+    // Timeout"), and a session never outlives the refresh token that produced it.
+    const wanted = options.stepup ? policy.stepupSeconds : sessionTokenExpiration;
+    const sessionLifetime = Math.max(1, Math.min(wanted, refreshExp - now));
     const sessionJwt = await signToken(
       keys,
       project,
       issuer(project.id),
-      { ...base, drn: 'DS', rexp: new Date(refreshExp * 1000).toISOString() },
+      {
+        ...base,
+        drn: 'DS',
+        rexp: new Date(refreshExp * 1000).toISOString(),
+        ...(options.stepup ? { su: true } : {}),
+      },
       sessionLifetime,
       now,
     );

@@ -111,12 +111,13 @@ for (const store of STORES) {
       assert.equal(user.status, 200);
       assert.equal((await mgmt(s, 'POST', '/v1/mgmt/tenant/search', {})).status, 200);
       const found = await search({ tenants: [tenantId] });
+      // a user created into the tenant is found by the tenant too
       assert.deepEqual(
         found.body.audits.map((a) => a.action),
-        ['TenantModified', 'TenantCreated'],
+        ['UserCreated', 'TenantModified', 'TenantCreated'],
       );
       for (const a of found.body.audits) assert.equal(a.actorId, 'management');
-      assert.equal(found.body.audits[1]!.data.createdId, tenantId);
+      assert.equal(found.body.audits[2]!.data.createdId, tenantId);
       // the user service records its own UserCreated: exactly one event, with the request's address
       const byLogin = await search({ externalIds: [loginId] });
       assert.deepEqual(

@@ -10,8 +10,10 @@ import {
   permittedIpsOf,
   roleNamesOf,
 } from '../../mgmt/accesskeys/store.ts';
+import { sessionPolicyFor } from '../../mgmt/tenants/settings.ts';
 import { issuerFor, signToken } from '../../tokens/jwt.ts';
 import { assertCustomClaims } from '../../tokens/sessions.ts';
+import { withTenantAttributes } from '../../users/attribute-claims.ts';
 import { authorizationClaimsFor } from '../../users/authorization.ts';
 import { newId, nowSeconds, sha256Hex } from '../../util.ts';
 
@@ -97,13 +99,20 @@ export const accessKeyExchangeRoutes: RoutePlugin = (
       sub: row.id,
       amr: ['accesskey'],
       ...authz,
+      tenants: await withTenantAttributes(db, project.id, authz.tenants),
       ...(selected ? { dct: selected } : {}),
     };
-    const { sessionTokenExpiration, refreshTokenExpiration } = project.settings;
+    // The same rule as users' sessions (docs/tenant-settings.md): the stricter of the project's lifetimes and
+    // every enabled override among the key's tenants (or its bound user's), whichever is selected.
+    const policy = await sessionPolicyFor(
+      db,
+      project,
+      tenants.map((t) => t.tenantId),
+    );
     // No token outlives its key.
     const cap = (lifetime: number) =>
       Math.max(1, row.expire_time === 0 ? lifetime : Math.min(lifetime, row.expire_time - now));
-    const sessionLifetime = cap(sessionTokenExpiration);
+    const sessionLifetime = cap(policy.sessionSeconds);
     const issuer = issuerFor(publicUrl(), project.id);
     const sessionJwt = await signToken(keys, project, issuer, { ...claims, drn: 'DS' }, sessionLifetime, now);
     const refreshJwt = await signToken(
@@ -111,7 +120,7 @@ export const accessKeyExchangeRoutes: RoutePlugin = (
       project,
       issuer,
       { ...claims, drn: 'DSR', jti: newId.jti() },
-      cap(refreshTokenExpiration),
+      cap(policy.refreshSeconds),
       now,
     );
     return { keyId: row.id, sessionJwt, refreshJwt, expiration: now + sessionLifetime };

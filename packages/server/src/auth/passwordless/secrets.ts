@@ -32,6 +32,8 @@ export type SecretPayload = {
   customClaims?: Record<string, unknown>;
   /** step-up / MFA: factors of the session that asked */
   previousAmr?: string[];
+  /** `loginOptions.stepup`: the session issued on redeem is a step-up one (`su: true`) */
+  stepup?: boolean;
   /** address verified by redeeming this secret */
   verifies?: 'email' | 'phone';
   /** sign-up embedded links: addresses the caller vouches for */

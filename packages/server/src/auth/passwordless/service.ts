@@ -126,6 +126,7 @@ export function createPasswordlessService(deps: {
         flow: 'signin',
         customClaims: options?.customClaims,
         previousAmr: previousFactors(options, caller, existing.userId),
+        ...(options?.stepup ? { stepup: true } : {}),
         verifies: addressKind(method),
       },
     };
@@ -258,6 +259,7 @@ export function createPasswordlessService(deps: {
       amr,
       firstSeen,
       customClaims: { ...payload.customClaims, ...extraClaims },
+      stepup: payload.stepup === true,
     });
   }
 

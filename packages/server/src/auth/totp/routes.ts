@@ -60,6 +60,7 @@ export const totpRoutes: RoutePlugin = (app, { store, users, sessions, limits, a
         code: body.code,
         customClaims: body.loginOptions?.customClaims,
         existing,
+        stepup: body.loginOptions?.stepup === true,
       },
       { ip: req.ip },
     );

@@ -24,6 +24,8 @@ export type VerifyInput = {
   customClaims?: Record<string, unknown>;
   /** stepup / mfa: the session being raised, already authenticated by its refresh token */
   existing?: RefreshContext;
+  /** `loginOptions.stepup`: the new session JWT is a step-up one (`su: true`, step-up lifetime) */
+  stepup?: boolean;
 };
 
 const AMR = 'totp';
@@ -93,6 +95,7 @@ export function createTotpService(deps: {
     return {
       amr: unique([...amr, AMR]),
       firstSeen,
+      stepup: input.stepup === true,
       dct: dct && user.tenants.some((t) => t.tenantId === dct) ? dct : undefined,
       customClaims: { ...customClaimsOf(payload), ...input.customClaims },
     };

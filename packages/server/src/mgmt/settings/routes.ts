@@ -49,6 +49,12 @@ const projectSettingsBody = z.object({
     .min(300)
     .max(86_400 * 365)
     .optional(),
+  stepupTokenExpiration: z
+    .number()
+    .int()
+    .min(60)
+    .max(86_400 * 30)
+    .optional(),
   refreshTokenRotation: z.boolean().optional(),
   signingAlgorithm: z.enum(signingAlgorithms).optional(),
   rateLimits: rateLimitsChangeSchema.optional(),

@@ -203,7 +203,13 @@ export function createTenantSettingsRepo() {
 }
 
 /** Lifetimes in seconds that apply to one user's sessions. */
-export type SessionPolicy = { sessionSeconds: number; refreshSeconds: number; inactivitySeconds?: number };
+export type SessionPolicy = {
+  sessionSeconds: number;
+  refreshSeconds: number;
+  /** the session JWT of a step-up (`su: true`) */
+  stepupSeconds: number;
+  inactivitySeconds?: number;
+};
 
 /**
  * The session policy for a member of `tenantIds`: the project's, tightened by every tenant (of all the
@@ -220,6 +226,7 @@ export async function sessionPolicyFor(
   const policy: SessionPolicy = {
     sessionSeconds: project.settings.sessionTokenExpiration,
     refreshSeconds: project.settings.refreshTokenExpiration,
+    stepupSeconds: project.settings.stepupTokenExpiration,
   };
   if (tenantIds.length === 0) return policy;
   const rows = await db
@@ -233,6 +240,7 @@ export async function sessionPolicyFor(
     const s = parseJson<StoredTenantSettings>(row.settings_json, EMPTY.settings);
     policy.sessionSeconds = Math.min(policy.sessionSeconds, seconds(s.sessionToken) ?? Infinity);
     policy.refreshSeconds = Math.min(policy.refreshSeconds, seconds(s.refreshToken) ?? Infinity);
+    policy.stepupSeconds = Math.min(policy.stepupSeconds, seconds(s.stepupToken) ?? Infinity);
     const inactivity = s.enableInactivity ? seconds(s.inactivity) : undefined;
     if (inactivity) policy.inactivitySeconds = Math.min(policy.inactivitySeconds ?? Infinity, inactivity);
   }
