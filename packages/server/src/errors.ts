@@ -108,6 +108,9 @@ export const ERROR_CODES = {
 
 export type ErrorKind = keyof typeof ERROR_CODES;
 
+/** Longest `errorMessage` answered, in characters. */
+export const MAX_ERROR_MESSAGE = 1024;
+
 export class LatchkeyError extends Error {
   readonly kind: ErrorKind;
   readonly code: string;
@@ -127,7 +130,10 @@ export class LatchkeyError extends Error {
   }
 
   toBody(): { errorCode: string; errorDescription: string; errorMessage: string } {
-    return { errorCode: this.code, errorDescription: this.description, errorMessage: this.message };
+    // Messages may quote the caller's input (`Tenant <id> not found`): a huge id must not make a huge answer.
+    const message =
+      this.message.length > MAX_ERROR_MESSAGE ? `${this.message.slice(0, MAX_ERROR_MESSAGE)}…` : this.message;
+    return { errorCode: this.code, errorDescription: this.description, errorMessage: message };
   }
 }
 

@@ -38,6 +38,8 @@ const SKIPPED: Record<string, string> = {
   'GET /v1/mgmt/user/customattributes': 'no query parameters',
   'GET /v1/mgmt/tenant/customattributes': 'no query parameters',
   'GET /v2/keys/:projectId': 'public JWKS: no query, the path names the project (an unknown one has no keys)',
+  'GET /outbox/:projectId':
+    "the dev outbox as an HTML page for a developer's browser (/v1/mgmt/outbox is swept)",
   'POST /v1/mgmt/authz/schema/delete': 'takes no arguments (deletes the schema)',
   'POST /v1/mgmt/authz/schema/load': 'takes no arguments',
   'POST /v1/mgmt/theme/export': 'takes no arguments',
@@ -64,11 +66,29 @@ const TOLERATED: Record<string, string> = {
   'POST /v1/mgmt/accesskey/search creatingUser': 'filter matches no key',
   'POST /v1/mgmt/audit/search from': 'a time range reaching before 1970 or far ahead is still a range',
   'POST /v1/mgmt/audit/search to': 'a time range reaching before 1970 or far ahead is still a range',
-  'POST /v1/mgmt/authz/re/resource resources': 'one resource id or a list (Ruby); unknown ids have no relations',
+  'POST /v1/mgmt/authz/re/resource resources':
+    'one resource id or a list (Ruby); unknown ids have no relations',
   'POST /v1/mgmt/project/snapshot/export format': 'the format is informational (one format exists)',
   'POST /v1/mgmt/project/export format': 'the format is informational (one format exists)',
-  'PATCH /v1/mgmt/user/patch/batch users': 'batches report each refused user in failedUsers with a 200 (Descope)',
+  'GET /v1/mgmt/outbox to': 'recipient filter of the dev outbox matches no message',
+  'POST /v1/mgmt/user/create/batch users':
+    'batches report each refused user in failedUsers with a 200 (Descope)',
+  'PATCH /v1/mgmt/user/patch/batch users':
+    'batches report each refused user in failedUsers with a 200 (Descope)',
 };
+
+/** Routes where `{}` is a complete, valid call that acts: the `null` / `{}` cases are not sent to them. */
+const ACTS_ON_EMPTY: Record<string, string> = {
+  'POST /v1/auth/tenant/select': 'no tenant clears the selection and issues a new session',
+};
+
+/** Path parameters: a value the route knows, so the request reaches its body (`:projectId` is the project's). */
+const PATH_PARAMS: Record<string, string> = { method: 'email' };
+/**
+ * Auth routes that act on the signed-in user: called with a live refresh token so the battery reaches their
+ * body. (logout, logoutall and refresh take nothing but the token: they are called with the project id only.)
+ */
+const SIGNED_IN = /\/update\b|\/tenant\/select$/;
 
 const KNOWN_CODES = new Set<string>(Object.values(ERROR_CODES).map((e) => e.code));
 const PROBE = { 'sweep-probe': 1 };
@@ -83,22 +103,57 @@ for (const store of STORES) {
     let before1: Awaited<ReturnType<typeof snapshotTables>>;
     before(async () => {
       s = await startTestServer(store);
-      // Flows and the theme are seeded on the first management call that touches them, whatever its input.
-      assert.equal((await call(s, 'POST', '/v1/mgmt/flow/list', { auth: s.management, body: {} })).status, 200);
+      // Objects named as the plausible bodies name them, so those bodies reach past "not found" into the rules.
+      for (const [path, body] of [
+        ['/v1/mgmt/permission/create', { name: 'sweep-x' }],
+        ['/v1/mgmt/role/create', { name: 'sweep-x', permissionNames: ['sweep-x'] }],
+        ['/v1/mgmt/tenant/create', { id: 'sweep-x', name: 'sweep-x' }],
+        [
+          '/v1/mgmt/user/create',
+          { loginId: 'sweep-x', email: 'sweep@example.com', userTenants: [{ tenantId: 'sweep-x' }] },
+        ],
+        ['/v1/mgmt/user/customattribute/create', { attributes: [{ name: 'sweep-x', type: 'text' }] }],
+        // Rate limits would answer 429 before the validation the sweep is after.
+        ['/v1/mgmt/project/settings', { rateLimits: { enabled: false } }],
+        // Flows and the theme are seeded on the first management call that touches them, whatever its input.
+        ['/v1/mgmt/flow/list', {}],
+      ] as const) {
+        const res = await call(s, 'POST', path, { auth: s.management, body });
+        assert.equal(res.status, 200, `${path} ${JSON.stringify(res.body)}`);
+      }
+      const signup = await call<{ refreshJwt: string }>(s, 'POST', '/v1/auth/password/signup', {
+        auth: s.project,
+        body: { loginId: 'sweep-auth@example.com', password: 'Sweep-Passw0rd!' },
+      });
+      assert.equal(signup.status, 200, JSON.stringify(signup.body));
+      refreshAuth = `${s.project}:${signup.body.refreshJwt}`;
       before1 = await snapshotTables(s.server.store.db);
     });
     after(() => s.close());
 
     const names = harvestFieldNames();
+    let sent = 0;
+    let refreshAuth = '';
 
-    const send = async (route: string, label: string, init: { body?: unknown; rawBody?: string; query?: string }) => {
+    const send = async (
+      route: string,
+      label: string,
+      init: { body?: unknown; rawBody?: string; query?: string },
+    ) => {
+      sent++;
       const [method, url] = route.split(' ') as [string, string];
-      const auth = /^\/v\d\/mgmt\//.test(url) ? s.management : s.project;
-      const res = await call(s, method, `${url.replace(/:(\w+)/g, 'sweep-x')}${init.query ?? ''}`, {
+      const auth = /^\/v\d\/mgmt\//.test(url) ? s.management : SIGNED_IN.test(url) ? refreshAuth : s.project;
+      const path = url.replace(/:(\w+)/g, (_, param: string) => PATH_PARAMS[param] ?? s.projectId);
+      const res = await call(s, method, `${path}${init.query ?? ''}`, {
         auth,
         ...(init.rawBody !== undefined ? { rawBody: init.rawBody } : {}),
         ...(init.body !== undefined ? { body: init.body } : {}),
-      }).catch((err: Error) => ({ status: 0, body: { error: err.message } as Record<string, unknown>, headers: new Headers() }));
+      }).catch((err: Error) => ({
+        status: 0,
+        body: { error: err.message } as Record<string, unknown>,
+        headers: new Headers(),
+      }));
+      // SWEEP_DEBUG=<route regex>: snapshot after every request to name the one that changed something.
       if (process.env.SWEEP_DEBUG && new RegExp(process.env.SWEEP_DEBUG).test(route)) {
         const now = await snapshotTables(s.server.store.db);
         if (JSON.stringify(now) !== JSON.stringify(before1)) {
@@ -109,7 +164,11 @@ for (const store of STORES) {
       return { res, label };
     };
 
-    const expect4xx = (route: string, label: string, res: { status: number; body: Record<string, unknown> }) => {
+    const expect4xx = (
+      route: string,
+      label: string,
+      res: { status: number; body: Record<string, unknown> },
+    ) => {
       const b = res.body ?? {};
       const shaped =
         typeof b.errorCode === 'string' &&
@@ -119,11 +178,17 @@ for (const store of STORES) {
       if (res.status < 400 || res.status >= 500 || !shaped)
         failures.push({ route, case: label, status: res.status, body: JSON.stringify(b).slice(0, 300) });
     };
-    const expectNo5xx = (route: string, label: string, res: { status: number; body: Record<string, unknown> }) => {
+    const expectNo5xx = (
+      route: string,
+      label: string,
+      res: { status: number; body: Record<string, unknown> },
+    ) => {
       if (res.status >= 400 || res.status === 0) expect4xx(route, label, res);
     };
 
-    test('every route answers malformed input with a 4xx Descope error body', async () => {
+    test('every route answers malformed input with a 4xx Descope error body', async (t) => {
+      for (const listed of [...Object.keys(SKIPPED), ...Object.keys(FIELD_HINTS)])
+        assert.ok(registeredRoutes().includes(listed), `${listed} is listed here but no longer registered`);
       const routes = registeredRoutes().filter((r) => !(r in SKIPPED));
       assert.ok(routes.length > 100, `only ${routes.length} routes registered`);
       for (const route of routes) {
@@ -133,6 +198,14 @@ for (const store of STORES) {
           const all = names.map((n) => `${n}=a&${n}=b`).join('&');
           const probe = await send(route, 'every query field repeated', { query: `?${all}` });
           expect4xx(route, probe.label, probe.res);
+          // then each field the route named alone: oversized (within the header limit), negative, enum-like junk
+          for (const f of fieldsFromError(String(probe.res.body?.errorMessage ?? '')))
+            for (const v of ['x'.repeat(8000), '-1', '1e300', '%00', 'no-such-option']) {
+              const label = `?${f.name}=${v.slice(0, 10)}`;
+              const { res } = await send(route, label, { query: `?${f.name}=${v}` });
+              if (`${route} ${f.name}` in TOLERATED) expectNo5xx(route, label, res);
+              else expect4xx(route, label, res);
+            }
           continue;
         }
         for (const [label, init] of [
@@ -140,6 +213,7 @@ for (const store of STORES) {
           ['JSON array', { body: [{}] }],
           ['JSON string', { body: 'sweep' }],
           ['JSON number', { body: -1 }],
+          ['NUL in a key', { body: { 'sweep\u0000': 'x' } }],
           ['deep JSON', { rawBody: `${'['.repeat(5000)}${']'.repeat(5000)}` }],
         ] as const) {
           const { res } = await send(route, label, init);
@@ -151,6 +225,7 @@ for (const store of STORES) {
           ['null', null],
           ['{}', {}],
         ] as const) {
+          if (route in ACTS_ON_EMPTY) continue;
           const { res } = await send(route, label, { body });
           expectNo5xx(route, label, res);
           required = requiredFromError(String(res.body?.errorMessage ?? ''));
@@ -164,20 +239,35 @@ for (const store of STORES) {
           for (const f of fieldsFromError(String(res.body?.errorMessage ?? '')))
             if (!fields.has(f.name) || fields.get(f.name)!.type === 'other') fields.set(f.name, f);
         }
-        for (const f of fields.values()) {
-          for (const v of wrongTypes(f.type)) {
-            const label = `${f.name} (${f.type}) = ${JSON.stringify(v).slice(0, 40)}`;
-            const { res } = await send(route, label, { body: { [f.name]: v } });
-            expect4xx(route, label, res);
-          }
-        }
-        // Values of the right type that no route should accept, each in an otherwise plausible body.
+        // A plausible body: the required fields, each with a value of its type.
         const base = Object.fromEntries(
           required.map((name) => [name, plausible(fields.get(name) ?? { name, type: 'string' })]),
         );
+        // Wrong types, each in an otherwise plausible body: a refusal as E011003 names the field.
+        for (const f of fields.values()) {
+          for (const v of wrongTypes(f.type)) {
+            const label = `${f.name} (${f.type}) = ${JSON.stringify(v).slice(0, 40)}`;
+            const { res } = await send(route, label, { body: { ...base, [f.name]: v } });
+            expect4xx(route, label, res);
+            if (res.body?.errorCode === 'E011003' && !String(res.body.errorMessage).includes(f.name))
+              failures.push({
+                route,
+                case: `${label}: names the field`,
+                status: res.status,
+                body: JSON.stringify(res.body),
+              });
+          }
+        }
+        // Values of the right type that no route should accept, each in an otherwise plausible body.
         for (const f of fields.values()) {
           const bad =
-            f.type === 'string' ? [ONE_MB] : f.type === 'number' ? [-1, 1e300] : f.type === 'array' ? [[deepObject(100)]] : [];
+            f.type === 'string'
+              ? [ONE_MB, 'nul\u0000byte']
+              : f.type === 'number'
+                ? [-1, 1.5, 1e300]
+                : f.type === 'array'
+                  ? [[deepObject(100)]]
+                  : [];
           for (const v of bad) {
             const label = `${f.name} = ${JSON.stringify(v).slice(0, 20)}… in a plausible body`;
             const { res } = await send(route, label, { body: { ...base, [f.name]: v } });
@@ -185,11 +275,8 @@ for (const store of STORES) {
             else expect4xx(route, label, res);
           }
         }
-        if (process.env.SWEEP_DEBUG) {
-          const now = await snapshotTables(s.server.store.db);
-          if (JSON.stringify(now) !== JSON.stringify(before1)) console.log('CHANGED after', route);
-        }
       }
+      t.diagnostic(`${sent} requests over ${routes.length} routes (${Object.keys(SKIPPED).length} skipped)`);
       assert.deepEqual(
         failures.map((f) => `${f.status} ${f.route} :: ${f.case} :: ${f.body}`),
         [],

@@ -37,6 +37,17 @@ for (const store of STORES) {
       assert.match(String(missing.body.errorMessage), /loginId/);
     });
 
+    test('an error quoting a huge input is cut short: an 8,000-character id answers a small 404', async () => {
+      const id = 'x'.repeat(8000);
+      const res = await call(s, 'GET', `/v1/mgmt/tenant?id=${id}`, { auth: s.management });
+      assert.equal(res.status, 404);
+      assert.ok(isDescopeError(res.body));
+      assert.ok(
+        String(res.body.errorMessage).length <= 1025,
+        `errorMessage of ${String(res.body.errorMessage).length}`,
+      );
+    });
+
     test('an oversized body is a 413 with an error body', async () => {
       const res = await mgmt(s, 'POST', '/v1/mgmt/tenant/create', { name: 'x'.repeat(10_000) });
       assert.equal(res.status, 413);

@@ -57,6 +57,7 @@ export type TenantSettings = {
   sessionTokenExpirationUnit?: ExpirationUnit;
   refreshTokenExpiration?: number;
   refreshTokenExpirationUnit?: ExpirationUnit;
+  /** lifetime of a step-up session JWT (`su: true`); the stricter of the project's and the tenants' wins */
   stepupTokenExpiration?: number;
   stepupTokenExpirationUnit?: ExpirationUnit;
   /** refresh is refused (401 `E064002`) after this long without a refresh */

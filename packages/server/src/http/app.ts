@@ -39,15 +39,20 @@ function toLatchkeyError(err: FastifyError): LatchkeyError {
 
 // No Descope request nests this deep; deeper bodies overflowed the stack of recursive walkers (dropEmpty): a 500.
 const MAX_JSON_DEPTH = 128;
-function nestedTooDeep(root: unknown): boolean {
+/** What makes input unusable everywhere: too deep, or a NUL character (PostgreSQL text refuses it: a 500). */
+function inputProblem(root: unknown): string | undefined {
   const stack: [unknown, number][] = [[root, 0]];
   while (stack.length > 0) {
     const [value, depth] = stack.pop()!;
+    if (typeof value === 'string' && value.includes('\u0000')) return 'holds a NUL character';
     if (value === null || typeof value !== 'object') continue;
-    if (depth >= MAX_JSON_DEPTH) return true;
-    for (const child of Object.values(value)) stack.push([child, depth + 1]);
+    if (depth >= MAX_JSON_DEPTH) return `nests deeper than ${MAX_JSON_DEPTH} levels`;
+    for (const [key, child] of Object.entries(value)) {
+      if (key.includes('\u0000')) return 'holds a NUL character';
+      stack.push([child, depth + 1]);
+    }
   }
-  return false;
+  return undefined;
 }
 
 /**
@@ -76,9 +81,10 @@ export function buildApp(ctx: AppContext, auth: RequestAuth, plugins: RoutePlugi
       if (text === '') return done(null, {});
       try {
         const parsed = JSON.parse(text);
-        if (nestedTooDeep(parsed))
+        const problem = inputProblem(parsed);
+        if (problem)
           return done(
-            new LatchkeyError('badRequest', `Request body nests deeper than ${MAX_JSON_DEPTH} levels`) as unknown as FastifyError,
+            new LatchkeyError('badRequest', `Request body ${problem}`) as unknown as FastifyError,
             undefined,
           );
         done(null, parsed);
@@ -90,6 +96,11 @@ export function buildApp(ctx: AppContext, auth: RequestAuth, plugins: RoutePlugi
       }
     },
   );
+
+  app.addHook('preValidation', async (req) => {
+    const problem = inputProblem([req.query, req.params]);
+    if (problem) throw new LatchkeyError('badRequest', `Query or path ${problem}`);
+  });
 
   // During shutdown, answers close their connection so in-flight keep-alive sockets do not hold the process open.
   app.addHook('onSend', async (_req, reply) => {

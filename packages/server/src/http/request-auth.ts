@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { LatchkeyError } from '../errors.ts';
 import type { Project, ProjectRepo } from '../projects/repo.ts';
-import type { RefreshContext, SessionService } from '../tokens/sessions.ts';
+import { assertCustomClaims, type RefreshContext, type SessionService } from '../tokens/sessions.ts';
 
 export type ParsedAuthorization = { projectId: string; jwts: string[]; keys: string[] };
 
@@ -107,6 +107,9 @@ export function createRequestAuth(projects: ProjectRepo, sessions: SessionServic
           'loginOptions.customClaims needs a management key on the call ("Bearer <projectId>:<refreshJwt?>:<managementKey>")',
         );
       }
+      // Refused before the sign-in, not after it: a verified password or consumed code must not be spent
+      // (or an invited user activated) on a call that then fails on its claims.
+      assertCustomClaims(claims);
     },
 
     async refresh(req: FastifyRequest): Promise<RefreshContext> {

@@ -28,7 +28,12 @@ for (const store of STORES) {
       await ok(t.mgmt.management.role.create('auditor', 'reads', ['audit.read']));
       const defined = await mgmt(t.s, 'POST', '/v1/mgmt/tenant/customattribute/create', {
         attributes: [
-          { name: 'region', type: 'singleSelect', options: [{ value: 'eu' }, { value: 'us' }], includeInJwt: true },
+          {
+            name: 'region',
+            type: 'singleSelect',
+            options: [{ value: 'eu' }, { value: 'us' }],
+            includeInJwt: true,
+          },
           { name: 'seats', type: 'number', includeInJwt: true },
           { name: 'internalNote', type: 'text' },
         ],
@@ -50,7 +55,8 @@ for (const store of STORES) {
         }),
       );
       await ok(t.mgmt.management.user.setActivePassword(loginId, PASSWORD));
-      return ok(t.auth.password.signIn(loginId, PASSWORD));
+      const jwt = await ok(t.auth.password.signIn(loginId, PASSWORD));
+      return { sessionJwt: jwt.sessionJwt, refreshJwt: jwt.refreshJwt as string };
     };
 
     test('included attributes sit in each tenant entry; roles, permissions and SDK checks intact', async () => {

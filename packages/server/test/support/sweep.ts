@@ -17,7 +17,9 @@ export function harvestFieldNames(): string[] {
     const f = String(file);
     if (!f.endsWith('.ts') || f.endsWith('.test.ts')) continue;
     const text = fs.readFileSync(path.join(srcDir, f), 'utf8');
-    for (const m of text.matchAll(/\b([A-Za-z_][A-Za-z0-9_]*)\s*:\s*(?:z\.|[a-z][A-Za-z]*(?:Schema|Body|Fields|Input|Query)\b)/g))
+    for (const m of text.matchAll(
+      /\b([A-Za-z_][A-Za-z0-9_]*)\s*:\s*(?:z\.|[a-z][A-Za-z]*(?:Schema|Body|Fields|Input|Query)\b)/g,
+    ))
       names.add(m[1]!);
   }
   return [...names].sort();

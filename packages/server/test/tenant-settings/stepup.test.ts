@@ -4,7 +4,15 @@ import { ok, type SdkServer, startSdkServer } from '../descope-sdk/support.ts';
 import { codeIn, lastMessage } from '../support/outbox.ts';
 import { call, mgmt, STORES } from '../support/server.ts';
 import { awayFromStepEdge, codeFor } from '../totp/support.ts';
-import { claims, createTenant, createUser, disableRateLimits, type Jwt, lifetime, signIn } from './support.ts';
+import {
+  claims,
+  createTenant,
+  createUser,
+  disableRateLimits,
+  type Jwt,
+  lifetime,
+  signIn,
+} from './support.ts';
 
 const PROJECT_STEPUP_DEFAULT = 300;
 const PROJECT_SESSION_DEFAULT = 600;
@@ -67,7 +75,9 @@ for (const store of STORES) {
       const pwd = await signIn(t.s, loginId);
       const added = await ok(t.auth.totp.update(loginId, pwd.refreshJwt));
       await awayFromStepEdge();
-      const raised = await ok(t.auth.totp.verify(loginId, codeFor(added.key), { stepup: true }, pwd.refreshJwt));
+      const raised = await ok(
+        t.auth.totp.verify(loginId, codeFor(added.key), { stepup: true }, pwd.refreshJwt),
+      );
       const info = await t.auth.validateSession(raised.sessionJwt);
       assert.equal(info.token.su, true);
       assert.equal(Number(info.token.exp) - Number(info.token.iat), PROJECT_STEPUP_DEFAULT);
@@ -112,7 +122,9 @@ for (const store of STORES) {
         const { raised } = await stepUp(loginId);
         assert.equal(lifetime(raised.sessionJwt), 900, 'may be longer than a plain session');
       } finally {
-        await mgmt(t.s, 'POST', '/v1/mgmt/project/settings', { stepupTokenExpiration: PROJECT_STEPUP_DEFAULT });
+        await mgmt(t.s, 'POST', '/v1/mgmt/project/settings', {
+          stepupTokenExpiration: PROJECT_STEPUP_DEFAULT,
+        });
       }
     });
 
@@ -122,7 +134,11 @@ for (const store of STORES) {
         stepupTokenExpiration: 2,
         stepupTokenExpirationUnit: 'minutes',
       });
-      const lax = await createTenant(t.s, { enabled: true, stepupTokenExpiration: 1, stepupTokenExpirationUnit: 'hours' });
+      const lax = await createTenant(t.s, {
+        enabled: true,
+        stepupTokenExpiration: 1,
+        stepupTokenExpirationUnit: 'hours',
+      });
       const off = await createTenant(t.s, { enabled: false, stepupTokenExpiration: 1 });
 
       const both = await createUser(t.s, [lax, strict]);

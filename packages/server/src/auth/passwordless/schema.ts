@@ -6,9 +6,9 @@ export const loginOptions = z
     stepup: z.boolean().optional(),
     mfa: z.boolean().optional(),
     customClaims: z.record(z.string(), z.unknown()).optional(),
-    templateId: z.string().optional(),
+    templateId: z.string().max(64).optional(),
     templateOptions: z.record(z.string(), z.string()).optional(),
-    tenantId: z.string().optional(),
+    tenantId: z.string().max(128).optional(),
     revokeOtherSessions: z.boolean().optional(),
   })
   .optional();
@@ -33,33 +33,33 @@ const loginId = z.string().min(1).max(320);
 export const startBody = z.object({
   loginId,
   user: userIn,
-  email: z.string().optional(),
-  phone: z.string().optional(),
-  whatsapp: z.string().optional(),
+  email: z.string().max(320).optional(),
+  phone: z.string().max(32).optional(),
+  whatsapp: z.string().max(32).optional(),
   loginOptions,
-  providerId: z.string().optional(),
-  provider_id: z.string().optional(),
-  templateId: z.string().optional(),
-  template_id: z.string().optional(),
+  providerId: z.string().max(128).optional(),
+  provider_id: z.string().max(128).optional(),
+  templateId: z.string().max(64).optional(),
+  template_id: z.string().max(64).optional(),
   templateOptions: z.record(z.string(), z.string()).optional(),
   // Magic and enchanted links: Node/Go send `URI`, Ruby `redirectUrl`.
-  URI: z.string().optional(),
-  redirectUrl: z.string().optional(),
+  URI: z.string().max(4096).optional(),
+  redirectUrl: z.string().max(4096).optional(),
   crossDevice: z.boolean().optional(),
 });
 export type StartBody = z.infer<typeof startBody>;
 
 export const updateAddressBody = z.object({
   loginId,
-  email: z.string().optional(),
-  phone: z.string().optional(),
+  email: z.string().max(320).optional(),
+  phone: z.string().max(32).optional(),
   addToLoginIDs: z.boolean().optional(),
   addToLoginIds: z.boolean().optional(),
   onMergeUseExisting: z.boolean().optional(),
-  providerId: z.string().optional(),
-  templateId: z.string().optional(),
+  providerId: z.string().max(128).optional(),
+  templateId: z.string().max(64).optional(),
   templateOptions: z.record(z.string(), z.string()).optional(),
-  URI: z.string().optional(),
-  redirectUrl: z.string().optional(),
+  URI: z.string().max(4096).optional(),
+  redirectUrl: z.string().max(4096).optional(),
 });
 export type UpdateAddressBody = z.infer<typeof updateAddressBody>;
