@@ -16,22 +16,27 @@ const cli = ['--disable-warning=ExperimentalWarning', path.join(serverDir, 'src/
 
 type Started = { child: ChildProcess; url: string; output: () => string };
 
-/** Starts `latchkey start` as a real process and waits until /healthz answers. */
+/** Starts `latchkey start` as a real process on a port the OS picks, and waits until /healthz answers. */
 async function startProcess(env: Record<string, string>): Promise<Started> {
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  // PORT=0: a port chosen here could be taken by another process before the server binds it.
   const child = spawn(process.execPath, [...cli, 'start'], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
-  const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 200; i++) {
     if (child.exitCode !== null) throw new Error(`server exited early:\n${out}`);
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) return { child, url, output: () => out };
-    } catch {}
+    const port = /"msg":"latchkey listening"/.test(out)
+      ? /"url":"http:\/\/127\.0\.0\.1:(\d+)"/.exec(out)?.[1]
+      : undefined;
+    if (port) {
+      const url = `http://127.0.0.1:${port}`;
+      try {
+        if ((await fetch(`${url}/healthz`)).ok) return { child, url, output: () => out };
+      } catch {}
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
   child.kill('SIGKILL');

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -8,13 +9,22 @@ import { fileURLToPath } from 'node:url';
 
 const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../src/cli.ts');
 
+/** A port the OS just handed out and released: far less likely to be taken than a random guess. */
+async function freePort(): Promise<number> {
+  const probe = net.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as net.AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
 /**
  * The newcomer's path: `latchkey start` on an empty folder, sign up by OTP, read the code on the dev outbox
  * page, sign in. Nothing else installed, no configuration.
  */
 test('a newcomer signs in with an OTP read from the dev outbox page', async () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'latchkey-newcomer-'));
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const port = await freePort();
   const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', cli, 'start'], {
     env: {
       ...process.env,
