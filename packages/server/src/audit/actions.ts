@@ -44,8 +44,15 @@ function subject(r: FinishedRequest): { userId?: string; loginIds: string[]; ten
   const res = obj(r.response);
   const user = obj(res.user);
   const session = jwtClaims(str(res.sessionJwt));
-  const caller = r.jwts.map(jwtClaims).find((c) => str(c.sub)) ?? {};
-  const userId = str(user.userId) ?? str(session.sub) ?? str(caller.sub);
+  // the caller's tokens are decoded only when the answer does not name the user
+  const callerSub = () => {
+    for (const jwt of r.jwts) {
+      const sub = str(jwtClaims(jwt).sub);
+      if (sub) return sub;
+    }
+    return undefined;
+  };
+  const userId = str(user.userId) ?? str(session.sub) ?? callerSub();
   const loginIds = strs(user.loginIds);
   const body = obj(r.body);
   if (loginIds.length === 0 && str(body.loginId)) loginIds.push(body.loginId as string);

@@ -16,7 +16,14 @@ declare module 'fastify' {
   }
 }
 
-type RequestScope = { req: FastifyRequest; explicit: boolean; deriving: boolean };
+type RequestScope = {
+  req: FastifyRequest;
+  explicit: boolean;
+  deriving: boolean;
+  /** the answer's object before serialization (NOT_SEEN until preSerialization saw one) */
+  response: unknown;
+};
+const NOT_SEEN = Symbol('not seen');
 /** The request being answered, wherever a route's code calls `ctx.audit.record` from. */
 const scope = new AsyncLocalStorage<RequestScope>();
 
@@ -66,7 +73,13 @@ export function installAuditHooks(app: FastifyInstance, audit: AuditLog): void {
   app.decorateRequest('audit', null);
   // Everything that answers the request (hooks, handler, services) runs inside its scope.
   app.addHook('onRequest', (req, _reply, done) => {
-    scope.run({ req, explicit: false, deriving: false }, done);
+    scope.run({ req, explicit: false, deriving: false, response: NOT_SEEN }, done);
+  });
+  // The answer object is kept so that a rule reading it does not parse the serialized JSON back.
+  app.addHook('preSerialization', (_req, _reply, payload, done) => {
+    const current = scope.getStore();
+    if (current) current.response = payload;
+    done(null, payload);
   });
   app.addHook('onSend', async (req, reply, payload) => {
     const route = req.routeOptions.url;
@@ -77,14 +90,16 @@ export function installAuditHooks(app: FastifyInstance, audit: AuditLog): void {
     const auth = parseAuthorization(req.headers.authorization);
     if (!auth) return payload;
     const status = reply.statusCode;
-    const errorCode =
-      status >= 400 ? (parsed(payload) as { errorCode?: string } | undefined)?.errorCode : undefined;
+    let response: unknown = current ? current.response : NOT_SEEN;
+    // parsed only when something looks at the answer (reads and health checks never pay for it)
+    const answer = () => {
+      if (response === NOT_SEEN) response = parsed(payload);
+      return response;
+    };
+    const errorCode = status >= 400 ? (answer() as { errorCode?: string } | undefined)?.errorCode : undefined;
     // The caller could not be tied to a project (or key): nothing trustworthy to record.
     if (errorCode === 'E011102' || errorCode === 'E011101' || errorCode === 'E011103') return payload;
     try {
-      let response: unknown;
-      let read = false;
-      // parsed only when a rule looks at the answer (reads and health checks never pay for it)
       const finished = {
         method: req.method,
         route,
@@ -92,11 +107,7 @@ export function installAuditHooks(app: FastifyInstance, audit: AuditLog): void {
         status,
         body: req.body,
         get response() {
-          if (!read) {
-            response = parsed(payload);
-            read = true;
-          }
-          return response;
+          return answer();
         },
         jwts: [...auth.jwts, cookieJwt(req)].filter((j): j is string => !!j),
       };

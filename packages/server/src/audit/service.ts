@@ -1,6 +1,6 @@
+import { randomFillSync } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Db } from '../store/db.ts';
-import { randomBase62 } from '../util.ts';
 import { deviceOf, geoOf } from './device.ts';
 import { type AuditRow, insertAuditRows } from './repo.ts';
 import { refreshAuditStats } from './retention.ts';
@@ -22,6 +22,25 @@ export function redact(value: unknown, depth = 0): unknown {
   return value;
 }
 
+const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+// Random bytes drawn 4 KiB at a time: one draw per event cost as much as deriving the event.
+const pool = Buffer.alloc(4096);
+let poolAt = pool.length;
+
+/** `length` random base62 characters (unbiased: bytes ≥ 248 are skipped). Uniqueness only, never a secret. */
+function randomSuffix(length: number): string {
+  let out = '';
+  while (out.length < length) {
+    if (poolAt >= pool.length) {
+      randomFillSync(pool);
+      poolAt = 0;
+    }
+    const byte = pool[poolAt++]!;
+    if (byte < 248) out += BASE62[byte % 62];
+  }
+  return out;
+}
+
 let sequence = 0;
 /**
  * Ids sort like their records: time, then a per-process sequence, then randomness (unique across instances).
@@ -30,7 +49,7 @@ let sequence = 0;
 export function sortableId(occurred: number): string {
   sequence = (sequence + 1) % 36 ** 4;
   const time = Math.max(0, Math.floor(occurred)).toString(36).padStart(9, '0');
-  return `A${time}${sequence.toString(36).padStart(4, '0')}${randomBase62(8)}`;
+  return `A${time}${sequence.toString(36).padStart(4, '0')}${randomSuffix(8)}`;
 }
 
 const clip = (value: string | undefined, max: number) => (value ?? '').slice(0, max);

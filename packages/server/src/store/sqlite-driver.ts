@@ -41,17 +41,18 @@ export function openNodeSqlite(file: string): SqliteDatabase {
   // Up to 64 MiB of page cache (SQLite's default is 2 MB): writes into million-row relation and audit tables
   // with several indexes were bound by it (docs/authz.md). Pages are cached only as they are read.
   db.exec('PRAGMA cache_size = -65536;');
-  const cache = new Map<string, StatementSync>();
+  // The wrapper is cached with its statement: `columns()` (for `reader`) costs as much as a small query.
+  const cache = new Map<string, NodeSqliteStatement>();
   return {
     close: () => db.close(),
     prepare: (sql: string) => {
       let stmt = cache.get(sql);
       if (!stmt) {
-        stmt = db.prepare(sql);
+        stmt = new NodeSqliteStatement(db.prepare(sql));
         if (cache.size > 500) cache.clear();
         cache.set(sql, stmt);
       }
-      return new NodeSqliteStatement(stmt);
+      return stmt;
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { JWTPayload } from 'jose';
 import { LatchkeyError } from '../errors.ts';
-import { sessionPolicyFor } from '../mgmt/tenants/settings.ts';
+import { type SessionPolicy, sessionPolicyFor } from '../mgmt/tenants/settings.ts';
 import type { Project } from '../projects/repo.ts';
 import type { Db } from '../store/db.ts';
 import { attributeClaims, withTenantAttributes } from '../users/attribute-claims.ts';
@@ -41,6 +41,8 @@ export type IssueOptions = {
    * and lives for the step-up lifetime (docs/tenant-settings.md); the refresh JWT does not carry `su`.
    */
   stepup?: boolean;
+  /** the session policy already read for this user (a refresh reads it to check inactivity): not read again */
+  policy?: SessionPolicy;
 };
 
 export type RefreshContext = {
@@ -48,7 +50,18 @@ export type RefreshContext = {
   user: UserRecord;
   payload: JWTPayload & { sub: string };
   token: string;
+  /** the user's session policy, as read while checking the token */
+  policy?: SessionPolicy;
+  /** when the session was last active (its last refresh, else its issue), epoch seconds */
+  lastActive?: number;
 };
+
+/**
+ * A refresh without rotation records its time (`last_active_time`) for the tenant inactivity timeout. Without
+ * an inactivity policy the time is written only once it moved by this much (inactivity is set in minutes), so
+ * a session refreshed in a loop does not write on every refresh; under a policy it is written every time.
+ */
+const ACTIVITY_GRANULARITY = 60;
 
 export function customClaimsOf(payload: JWTPayload): Record<string, unknown> {
   return Object.fromEntries(Object.entries(payload).filter(([k]) => !RESERVED_CLAIMS.has(k)));
@@ -101,11 +114,13 @@ export function createSessionService(deps: {
     assertCustomClaims(options.customClaims);
     const now = nowSeconds();
     // Tenant session policy (docs/tenant-settings.md): the stricter of the project's and the user's tenants'.
-    const policy = await sessionPolicyFor(
-      db,
-      project,
-      user.tenants.map((t) => t.tenantId),
-    );
+    const policy =
+      options.policy ??
+      (await sessionPolicyFor(
+        db,
+        project,
+        user.tenants.map((t) => t.tenantId),
+      ));
     const sessionTokenExpiration = policy.sessionSeconds;
     const refreshTokenExpiration = options.refreshLifetime
       ? Math.min(options.refreshLifetime, policy.refreshSeconds)
@@ -195,19 +210,21 @@ export function createSessionService(deps: {
     const user = await users.load(db, project.id, payload.sub);
     if (!user) throw new LatchkeyError('invalidToken', 'The user of this token no longer exists');
     if (user.status === 'disabled') throw new LatchkeyError('userDisabled');
-    const { inactivitySeconds } = await sessionPolicyFor(
+    const policy = await sessionPolicyFor(
       db,
       project,
       user.tenants.map((t) => t.tenantId),
     );
-    if (inactivitySeconds && nowSeconds() - (row.last_active_time ?? row.issued_time) > inactivitySeconds) {
+    const { inactivitySeconds } = policy;
+    const lastActive = row.last_active_time ?? row.issued_time;
+    if (inactivitySeconds && nowSeconds() - lastActive > inactivitySeconds) {
       await revoke(project.id, jti);
       throw new LatchkeyError(
         'sessionInactive',
         'The session was inactive for longer than the tenant allows',
       );
     }
-    return { project, user, payload, token };
+    return { project, user, payload, token, policy, lastActive };
   }
 
   async function revoke(projectId: string, jti: string): Promise<void> {
@@ -247,7 +264,7 @@ export function createSessionService(deps: {
     revokeAll,
 
     async refresh(ctx: RefreshContext): Promise<IssuedSession> {
-      const { project, user, payload, token } = ctx;
+      const { project, user, payload, token, policy, lastActive } = ctx;
       const rotate = project.settings.refreshTokenRotation;
       const options: IssueOptions = {
         amr: Array.isArray(payload.amr) ? (payload.amr as string[]) : [],
@@ -258,10 +275,17 @@ export function createSessionService(deps: {
         customClaims: customClaimsOf(payload),
         reuseRefresh: rotate ? undefined : { token, exp: payload.exp ?? 0 },
         act: actOf(payload),
+        policy,
       };
       const issued = await issue(project, user, options);
       if (rotate) await revoke(project.id, String(payload.jti));
-      else await touch(project.id, String(payload.jti));
+      else if (
+        !policy ||
+        lastActive === undefined ||
+        policy.inactivitySeconds ||
+        nowSeconds() - lastActive >= ACTIVITY_GRANULARITY
+      )
+        await touch(project.id, String(payload.jti));
       return issued;
     },
 
@@ -275,6 +299,7 @@ export function createSessionService(deps: {
         dct: tenantId,
         customClaims: customClaimsOf(payload),
         act: actOf(payload),
+        policy: ctx.policy,
       });
       if (project.settings.refreshTokenRotation) await revoke(project.id, String(payload.jti));
       return issued;

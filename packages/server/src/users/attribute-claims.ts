@@ -21,6 +21,12 @@ function included(names: readonly string[], values: Record<string, unknown>): Re
   return out;
 }
 
+/** Whether any attribute holds a value `included` would keep. */
+function hasValue(values: Record<string, unknown>): boolean {
+  for (const key in values) if (values[key] !== undefined && values[key] !== null) return true;
+  return false;
+}
+
 /**
  * The `customAttributes` claim: the user's values of the attributes defined with `includeInJwt`, read fresh
  * on every issue and refresh. The claim is reserved (never taken from `customClaims`), so a client cannot
@@ -30,6 +36,8 @@ export async function attributeClaims(
   db: Db,
   user: UserRecord,
 ): Promise<{ customAttributes?: Record<string, unknown> }> {
+  // no values, no claim, whatever is defined: the definitions are not read (most users on every refresh)
+  if (!hasValue(user.customAttributes)) return {};
   const names = (await definitions.list(db, user.projectId, 'user'))
     .filter((d) => d.includeInJwt)
     .map((d) => d.name);

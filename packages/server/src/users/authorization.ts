@@ -25,12 +25,16 @@ export async function authorizationClaimsFor(
   memberships: readonly { tenantId: string; roleNames: readonly string[] }[],
 ): Promise<AuthorizationClaims> {
   const tenantIds = memberships.map((t) => t.tenantId);
-  const roles = await db
-    .selectFrom('roles')
-    .select(['tenant_id', 'name', 'permission_names_json'])
-    .where('project_id', '=', projectId)
-    .where('tenant_id', 'in', ['', ...tenantIds])
-    .execute();
+  // No role anywhere: nothing to resolve, so the roles table is not read.
+  const roles =
+    roleNames.length === 0 && memberships.every((t) => t.roleNames.length === 0)
+      ? []
+      : await db
+          .selectFrom('roles')
+          .select(['tenant_id', 'name', 'permission_names_json'])
+          .where('project_id', '=', projectId)
+          .where('tenant_id', 'in', ['', ...tenantIds])
+          .execute();
   const permissionsOf = (tenantId: string, roleName: string): string[] => {
     const role =
       roles.find((r) => r.tenant_id === tenantId && r.name === roleName) ??

@@ -275,6 +275,27 @@ export function createUserRepo() {
       }
     },
 
+    /** A first passwordless sign-in: status and address verification only, the relations stay as they are. */
+    async updateVerification(
+      db: Db,
+      user: Pick<
+        UserRecord,
+        'projectId' | 'userId' | 'status' | 'verifiedEmail' | 'verifiedPhone' | 'modifiedTime'
+      >,
+    ): Promise<void> {
+      await db
+        .updateTable('users')
+        .set({
+          status: user.status,
+          verified_email: user.verifiedEmail ? 1 : 0,
+          verified_phone: user.verifiedPhone ? 1 : 0,
+          modified_time: user.modifiedTime,
+        })
+        .where('project_id', '=', user.projectId)
+        .where('id', '=', user.userId)
+        .execute();
+    },
+
     /** Small, hot updates that do not touch the aggregate's relations. */
     async updateSignInState(
       db: Db,

@@ -249,7 +249,8 @@ export function createPasswordlessService(deps: {
         if (current.status === 'invited') current.status = 'enabled';
         if (verifiedField) current[verifiedField] = true;
         current.modifiedTime = nowSeconds();
-        await users.save(tx, current, false);
+        // only these fields changed: the user's login ids, roles and tenants are not rewritten
+        await users.updateVerification(tx, current);
       }
       return current;
     });

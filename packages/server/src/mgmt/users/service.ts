@@ -330,8 +330,10 @@ export function createUserService(deps: Deps) {
     },
 
     async load(project: Project, loginIdOrUserId: string): Promise<WireUser> {
-      const userId = await resolve(db, project.id, loginIdOrUserId);
-      const user = await users.load(db, project.id, userId);
+      // as resolve(): a login id first, then a user id, but the user is read directly (no id-only lookup first)
+      const user =
+        (await users.findByLoginId(db, project.id, loginIdOrUserId)) ??
+        (await users.load(db, project.id, loginIdOrUserId));
       if (!user) throw new LatchkeyError('managementUserNotFound', `User ${loginIdOrUserId} not found`);
       return toWireUser(user);
     },
