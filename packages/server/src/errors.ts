@@ -109,7 +109,7 @@ export const ERROR_CODES = {
 export type ErrorKind = keyof typeof ERROR_CODES;
 
 /** Longest `errorMessage` answered, in characters. */
-export const MAX_ERROR_MESSAGE = 16_384;
+const MAX_ERROR_MESSAGE = 16_384;
 
 export class LatchkeyError extends Error {
   readonly kind: ErrorKind;

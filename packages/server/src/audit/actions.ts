@@ -30,7 +30,7 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v 
 const strs = (v: unknown): string[] =>
   Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && !!x) : [];
 
-export function jwtClaims(jwt: string | undefined): Obj {
+function jwtClaims(jwt: string | undefined): Obj {
   if (!jwt) return {};
   try {
     return obj(JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString()));
@@ -224,7 +224,7 @@ const SAFE_FIELDS = [
   'status',
 ];
 
-function managementEvents(r: FinishedRequest, managementActor: string): DerivedEvent[] {
+function managementEvents(r: FinishedRequest): DerivedEvent[] {
   if (!ok(r) || r.method === 'GET' || READS.test(r.route) || r.route === '/v1/mgmt/audit/event') return [];
   if (r.route.startsWith('/v1/mgmt/outbox')) return [];
   // the project and its whole trail are gone: there is nowhere to record it
@@ -254,7 +254,7 @@ function managementEvents(r: FinishedRequest, managementActor: string): DerivedE
     {
       action,
       type: action.endsWith('Deleted') || action === 'Impersonate' ? 'warn' : 'info',
-      actorId: managementActor,
+      actorId: 'management',
       userId: str(user.userId) ?? (area === 'user' ? str(body.userId) : undefined),
       loginIds,
       tenants: [...tenants],
@@ -264,9 +264,8 @@ function managementEvents(r: FinishedRequest, managementActor: string): DerivedE
 }
 
 /** The audit events a finished request produced (none for reads, health checks and unknown routes). */
-export function eventsFor(r: FinishedRequest, managementActor = 'management'): DerivedEvent[] {
+export function eventsFor(r: FinishedRequest): DerivedEvent[] {
   if (r.route.startsWith('/v1/auth/') || r.route.startsWith('/v2/auth/')) return authEvents(r);
-  if (r.route.startsWith('/v1/mgmt/') || r.route.startsWith('/v2/mgmt/'))
-    return managementEvents(r, managementActor);
+  if (r.route.startsWith('/v1/mgmt/') || r.route.startsWith('/v2/mgmt/')) return managementEvents(r);
   return [];
 }

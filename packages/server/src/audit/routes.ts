@@ -7,8 +7,8 @@ import { DEVICES } from './device.ts';
 import { type AuditRow, searchAuditRows } from './repo.ts';
 
 /** Searches reach back this far (Descope: "the last 30 days"); an older `from` is moved up to it. */
-export const SEARCH_WINDOW_MS = 30 * 86_400_000;
-export const MAX_PAGE_SIZE = 1000;
+const SEARCH_WINDOW_MS = 30 * 86_400_000;
+const MAX_PAGE_SIZE = 1000;
 
 const list = z.array(z.string().max(512)).max(1000).optional();
 const searchBody = z.object({
@@ -43,7 +43,7 @@ const eventBody = z.object({
 });
 
 /** The raw wire record (reference §4.10): `occurred` is a string of epoch milliseconds, login ids are `externalIds`. */
-export const toWireAudit = (row: AuditRow) => ({
+const toWireAudit = (row: AuditRow) => ({
   projectId: row.project_id,
   userId: row.user_id,
   action: row.action,

@@ -120,7 +120,7 @@ export function createAuditLog(options: AuditLogOptions): AuditLogService {
         await insertAuditRows(db, keep);
       } catch (err) {
         // Logged without the rows: their data is the user's. One retry keeps a brief store hiccup from losing events.
-        logger.warn({ err, count: batch.length }, 'audit write failed; retrying one by one');
+        logger.warn({ err, count: keep.length }, 'audit write failed; retrying one by one');
         // one at a time, so a single unstorable event cannot sink the others
         let dropped = 0;
         for (const row of keep) {

@@ -18,7 +18,6 @@ export type ReverseEdge = {
 };
 
 export type CompiledSchema = {
-  schema: AuthzSchema;
   /** the definition's node (`self` when it has none); throws authzUnknownRelation */
   node(namespace: string, relationDefinition: string): AuthzNode;
   /** expressions whose targetRelationDefinition is the given one */
@@ -85,7 +84,6 @@ export function compileSchema(schema: AuthzSchema): CompiledSchema {
     }
 
   return {
-    schema,
     node(namespace, relationDefinition) {
       const node = nodes.get(k(namespace, relationDefinition));
       if (!node)

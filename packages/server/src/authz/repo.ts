@@ -4,6 +4,7 @@ import type { AuthzRelationsTable } from '../store/schema.ts';
 import { nowSeconds, parseJson } from '../util.ts';
 import { logMatching, logRelations, type RelationMatch } from './changes.ts';
 import type { RelationSource } from './evaluator.ts';
+import { definedRelations } from './schema-check.ts';
 import type { AuthzSchema, StoredRelation } from './types.ts';
 
 const columns = [
@@ -56,25 +57,28 @@ export async function pruneRelations(db: Db, projectId: string, schema: AuthzSch
     .distinct()
     .where('project_id', '=', projectId)
     .execute();
-  const defined = new Set(
-    schema.namespaces.flatMap((ns) => ns.relationDefinitions.map((rd) => `${ns.name}#${rd.name}`)),
-  );
+  const defined = definedRelations(schema);
   for (const p of pairs) {
     const ok =
       defined.has(`${p.namespace}#${p.relation_definition}`) &&
       (p.target_set_namespace === '' ||
         defined.has(`${p.target_set_namespace}#${p.target_set_relation_definition}`));
     if (ok) continue;
-    const match: RelationMatch = (eb) =>
+    await deleteMatching(db, projectId, (eb) =>
       eb.and([
         eb('namespace', '=', p.namespace),
         eb('relation_definition', '=', p.relation_definition),
         eb('target_set_namespace', '=', p.target_set_namespace),
         eb('target_set_relation_definition', '=', p.target_set_relation_definition),
-      ]);
-    await logMatching(db, projectId, match);
-    await db.deleteFrom('authz_relations').where('project_id', '=', projectId).where(match).execute();
+      ]),
+    );
   }
+}
+
+/** Logs, then deletes, the project's relations that `match` selects. */
+async function deleteMatching(db: Db, projectId: string, match: RelationMatch): Promise<void> {
+  await logMatching(db, projectId, match);
+  await db.deleteFrom('authz_relations').where('project_id', '=', projectId).where(match).execute();
 }
 
 export async function renameInRelations(
@@ -171,23 +175,19 @@ export async function deleteRelations(db: Db, projectId: string, relations: Stor
 /** Deletes relations whose resource, target or target-set resource is one of the ids. */
 export async function deleteResourceRelations(db: Db, projectId: string, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
-  const match: RelationMatch = (eb) =>
-    eb.or([eb('resource', 'in', ids), eb('target', 'in', ids), eb('target_set_resource', 'in', ids)]);
-  await logMatching(db, projectId, match);
-  await db.deleteFrom('authz_relations').where('project_id', '=', projectId).where(match).execute();
+  await deleteMatching(db, projectId, (eb) =>
+    eb.or([eb('resource', 'in', ids), eb('target', 'in', ids), eb('target_set_resource', 'in', ids)]),
+  );
 }
 
 /** Deletes relations whose resource is one of the ids (not those where an id is only the target). */
 export async function deleteRelationsOfResources(db: Db, projectId: string, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
-  const match: RelationMatch = (eb) => eb('resource', 'in', ids);
-  await logMatching(db, projectId, match);
-  await db.deleteFrom('authz_relations').where('project_id', '=', projectId).where(match).execute();
+  await deleteMatching(db, projectId, (eb) => eb('resource', 'in', ids));
 }
 
 export async function deleteAllRelations(db: Db, projectId: string): Promise<void> {
-  await logMatching(db, projectId, (eb) => eb('project_id', '=', projectId));
-  await db.deleteFrom('authz_relations').where('project_id', '=', projectId).execute();
+  await deleteMatching(db, projectId, (eb) => eb('project_id', '=', projectId));
 }
 
 export async function relationsOfResource(
@@ -196,18 +196,7 @@ export async function relationsOfResource(
   resources: string[],
 ): Promise<StoredRelation[]> {
   if (resources.length === 0) return [];
-  const rows = await db
-    .selectFrom('authz_relations')
-    .select(columns)
-    .where('project_id', '=', projectId)
-    .where('resource', 'in', resources)
-    .orderBy('namespace')
-    .orderBy('resource')
-    .orderBy('relation_definition')
-    .orderBy('target')
-    .orderBy('target_set_resource')
-    .execute();
-  return rows.map(fromRow);
+  return listOrdered(db, projectId, (eb) => eb('resource', 'in', resources));
 }
 
 export async function relationsOfTargets(
@@ -217,15 +206,20 @@ export async function relationsOfTargets(
   includeTargetSets: boolean,
 ): Promise<StoredRelation[]> {
   if (targets.length === 0) return [];
+  return listOrdered(db, projectId, (eb) =>
+    includeTargetSets
+      ? eb.or([eb('target', 'in', targets), eb('target_set_resource', 'in', targets)])
+      : eb('target', 'in', targets),
+  );
+}
+
+/** The project's relations that `match` selects, in the stable order the list endpoints answer. */
+async function listOrdered(db: Db, projectId: string, match: RelationMatch): Promise<StoredRelation[]> {
   const rows = await db
     .selectFrom('authz_relations')
     .select(columns)
     .where('project_id', '=', projectId)
-    .where((eb) =>
-      includeTargetSets
-        ? eb.or([eb('target', 'in', targets), eb('target_set_resource', 'in', targets)])
-        : eb('target', 'in', targets),
-    )
+    .where(match)
     .orderBy('namespace')
     .orderBy('resource')
     .orderBy('relation_definition')

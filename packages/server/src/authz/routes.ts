@@ -177,8 +177,6 @@ export const authzRoutes: RoutePlugin = (app, { store, auth }) => {
     const project = await auth.management(req);
     const body = parseInput(bodies.resources, req.body);
     await authz.deleteResourceRelations(project.id, body.resources);
-    // Not in the central action map (src/audit/actions.ts), which would call it AuthzSchemaModified.
-    req.audit = { ...req.audit, action: 'AuthzRelationsDeleted' };
     note(req, { count: body.resources.length });
     return {};
   });

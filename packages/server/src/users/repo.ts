@@ -275,37 +275,27 @@ export function createUserRepo() {
       }
     },
 
-    /** A first passwordless sign-in: status and address verification only, the relations stay as they are. */
-    async updateVerification(
-      db: Db,
-      user: Pick<
-        UserRecord,
-        'projectId' | 'userId' | 'status' | 'verifiedEmail' | 'verifiedPhone' | 'modifiedTime'
-      >,
-    ): Promise<void> {
-      await db
-        .updateTable('users')
-        .set({
-          status: user.status,
-          verified_email: user.verifiedEmail ? 1 : 0,
-          verified_phone: user.verifiedPhone ? 1 : 0,
-          modified_time: user.modifiedTime,
-        })
-        .where('project_id', '=', user.projectId)
-        .where('id', '=', user.userId)
-        .execute();
-    },
-
-    /** Small, hot updates that do not touch the aggregate's relations. */
+    /** Small, hot updates that do not touch the aggregate's relations (login ids, roles, tenants). */
     async updateSignInState(
       db: Db,
       projectId: string,
       userId: string,
-      fields: { failedAttempts?: number; status?: UserRecord['status'] },
+      fields: Partial<
+        Pick<UserRecord, 'failedAttempts' | 'status' | 'verifiedEmail' | 'verifiedPhone' | 'modifiedTime'>
+      >,
     ): Promise<void> {
-      const set: { failed_attempts?: number; status?: string } = {};
+      const set: {
+        failed_attempts?: number;
+        status?: string;
+        verified_email?: number;
+        verified_phone?: number;
+        modified_time?: number;
+      } = {};
       if (fields.failedAttempts !== undefined) set.failed_attempts = fields.failedAttempts;
       if (fields.status !== undefined) set.status = fields.status;
+      if (fields.verifiedEmail !== undefined) set.verified_email = fields.verifiedEmail ? 1 : 0;
+      if (fields.verifiedPhone !== undefined) set.verified_phone = fields.verifiedPhone ? 1 : 0;
+      if (fields.modifiedTime !== undefined) set.modified_time = fields.modifiedTime;
       await db
         .updateTable('users')
         .set(set)

@@ -4,6 +4,7 @@ import { insertAuditRows } from '../../src/audit/repo.ts';
 import { pruneAudit } from '../../src/audit/retention.ts';
 import { disableRateLimits, newestMessage, uid } from '../descope-sdk/support.ts';
 import { call, mgmt, STORES, startTestServer, type TestServer } from '../support/server.ts';
+import { auditRow } from './support.ts';
 
 type WireAudit = {
   action: string;
@@ -89,23 +90,7 @@ for (const store of STORES) {
       );
       const loginId = `${uid('ret-')}@example.com`;
       const now = Date.now();
-      const row = (action: string, occurred: number) => ({
-        project_id: s.projectId,
-        id: uid('A'),
-        occurred,
-        action,
-        type: 'info',
-        actor_id: '',
-        user_id: '',
-        login_ids_json: JSON.stringify([loginId]),
-        tenants_json: '[]',
-        tenant_count: 0,
-        method: '',
-        device: '',
-        geo: '',
-        remote_address: '',
-        data_json: '{}',
-      });
+      const row = (action: string, occurred: number) => auditRow(s.projectId, loginId, action, occurred);
       await insertAuditRows(s.server.store.db, [row('Old', now - 11 * DAY), row('Kept', now - 9 * DAY)]);
       assert.equal((await search({ externalIds: [loginId] })).length, 2);
       assert.ok((await pruneAudit(s.server.store.db, now)) >= 1);

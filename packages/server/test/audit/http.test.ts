@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { insertAuditRows } from '../../src/audit/repo.ts';
 import { disableRateLimits, PASSWORD, uid } from '../descope-sdk/support.ts';
 import { call, mgmt, STORES, startTestServer, type TestServer } from '../support/server.ts';
+import { auditRow } from './support.ts';
 
 type WireAudit = {
   projectId: string;
@@ -254,26 +255,9 @@ for (const store of STORES) {
     test('searches reach back 30 days: an older `from` is clamped', async () => {
       const loginId = `${uid('old-')}@example.com`;
       const now = Date.now();
-      const row = (id: string, action: string, occurred: number) => ({
-        project_id: s.projectId,
-        id,
-        occurred,
-        action,
-        type: 'info',
-        actor_id: '',
-        user_id: '',
-        login_ids_json: JSON.stringify([loginId]),
-        tenants_json: '[]',
-        tenant_count: 0,
-        method: '',
-        device: '',
-        geo: '',
-        remote_address: '',
-        data_json: '{}',
-      });
       await insertAuditRows(s.server.store.db, [
-        row(uid('A'), 'OldEvent', now - 40 * 86_400_000),
-        row(uid('A'), 'RecentEvent', now - 29 * 86_400_000),
+        auditRow(s.projectId, loginId, 'OldEvent', now - 40 * 86_400_000),
+        auditRow(s.projectId, loginId, 'RecentEvent', now - 29 * 86_400_000),
       ]);
       const found = await search({ externalIds: [loginId], from: now - 60 * 86_400_000 });
       assert.deepEqual(

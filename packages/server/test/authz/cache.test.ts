@@ -1,14 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { mgmt, STORES, startTestServer, type TestServer } from '../support/server.ts';
-import { seedSchema } from './seed-schema.ts';
-
-const rel = (namespace: string, resource: string, relationDefinition: string, target: string) => ({
-  namespace,
-  resource,
-  relationDefinition,
-  target,
-});
+import { rel, seedSchema } from './seed-schema.ts';
 
 /**
  * The per-project check cache is dropped by any write, on every instance sharing the store: each check

@@ -2,26 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CHANGE_RETENTION_MS, MAX_MODIFIED, pruneChanges } from '../../src/authz/changes.ts';
 import { call, mgmt, STORES, startTestServer, type TestServer } from '../support/server.ts';
-import { seedSchema } from './seed-schema.ts';
+import { type Rel, rel, seedSchema } from './seed-schema.ts';
 
-type Rel = {
-  resource: string;
-  relationDefinition: string;
-  namespace: string;
-  target?: string;
-  targetSetResource?: string;
-  targetSetRelationDefinition?: string;
-  targetSetRelationDefinitionNamespace?: string;
-};
 type Modified = { resources: string[]; targets: string[]; schemaChanged: boolean };
 type Err = { errorCode: string; errorDescription: string; errorMessage: string };
 
-const rel = (namespace: string, resource: string, relationDefinition: string, target: string): Rel => ({
-  namespace,
-  resource,
-  relationDefinition,
-  target,
-});
 const tick = () => new Promise((r) => setTimeout(r, 5));
 
 for (const store of STORES) {

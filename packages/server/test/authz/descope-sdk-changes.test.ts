@@ -3,14 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import type { AuthzSchema } from '@descope/node-sdk';
 import { fails, ok, type SdkServer, startSdkServer } from '../descope-sdk/support.ts';
 import { STORES } from '../support/server.ts';
-import { seedSchema } from './seed-schema.ts';
+import { rel, seedSchema } from './seed-schema.ts';
 
-const rel = (namespace: string, resource: string, relationDefinition: string, target: string) => ({
-  namespace,
-  resource,
-  relationDefinition,
-  target,
-});
 const tick = () => new Promise((r) => setTimeout(r, 5));
 
 for (const store of STORES) {

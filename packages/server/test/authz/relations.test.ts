@@ -1,26 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { mgmt, STORES, startTestServer, type TestServer } from '../support/server.ts';
-import { seedSchema } from './seed-schema.ts';
+import { type Rel, rel, seedSchema } from './seed-schema.ts';
 
-type Rel = {
-  resource: string;
-  relationDefinition: string;
-  namespace: string;
-  target?: string;
-  targetSetResource?: string;
-  targetSetRelationDefinition?: string;
-  targetSetRelationDefinitionNamespace?: string;
-};
 type Query = { resource: string; relationDefinition: string; namespace: string; target: string };
 type Err = { errorCode: string; errorMessage: string };
-
-const rel = (namespace: string, resource: string, relationDefinition: string, target: string): Rel => ({
-  namespace,
-  resource,
-  relationDefinition,
-  target,
-});
 
 /**
  * The seed file system: folder s inside folder r; doc d1 in s, d2 in r, d3 alone; org o2 below o1

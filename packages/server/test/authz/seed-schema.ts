@@ -76,3 +76,21 @@ export const seedSchema = {
 };
 
 export const clone = <T>(value: T): T => structuredClone(value);
+
+/** A relation as the SDKs send it: a plain target, or a target set. */
+export type Rel = {
+  resource: string;
+  relationDefinition: string;
+  namespace: string;
+  target?: string;
+  targetSetResource?: string;
+  targetSetRelationDefinition?: string;
+  targetSetRelationDefinitionNamespace?: string;
+};
+
+export const rel = (namespace: string, resource: string, relationDefinition: string, target: string) => ({
+  namespace,
+  resource,
+  relationDefinition,
+  target,
+});

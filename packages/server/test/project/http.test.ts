@@ -199,8 +199,14 @@ for (const store of STORES) {
       const beforeVersion = (
         await okCall<{ theme: { version: number } }>(target('POST', '/v1/mgmt/theme/export', {}))
       ).theme.version;
+      const importedAt = Date.now();
       await okCall(target('POST', '/v1/mgmt/project/snapshot/import', { files }));
       assert.deepEqual(await fingerprint(target), await fingerprint(source()));
+      // an imported ReBAC schema is a schema change for getmodified, as a save through the authz routes is
+      const modified = await okCall<{ schemaChanged: boolean }>(
+        target('POST', '/v1/mgmt/authz/getmodified', { since: importedAt }),
+      );
+      assert.equal(modified.schemaChanged, true);
       const after = (
         await okCall<{ theme: { version: number } }>(target('POST', '/v1/mgmt/theme/export', {}))
       ).theme.version;

@@ -250,7 +250,13 @@ export function createPasswordlessService(deps: {
         if (verifiedField) current[verifiedField] = true;
         current.modifiedTime = nowSeconds();
         // only these fields changed: the user's login ids, roles and tenants are not rewritten
-        await users.updateVerification(tx, current);
+        const { status, verifiedEmail, verifiedPhone, modifiedTime } = current;
+        await users.updateSignInState(tx, project.id, current.userId, {
+          status,
+          verifiedEmail,
+          verifiedPhone,
+          modifiedTime,
+        });
       }
       return current;
     });

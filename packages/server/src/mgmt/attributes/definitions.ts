@@ -246,5 +246,3 @@ export function checkAgainst(
   }
   if (problems.length > 0) throw new LatchkeyError('invalidCustomAttribute', problems.join('; '));
 }
-
-export type AttributeDefinitions = ReturnType<typeof createAttributeDefinitions>;

@@ -69,8 +69,8 @@ export const flowRoutes: RoutePlugin = (app, { store, auth, audit }) => {
     const problems = flowProblems(id, flow, screens);
     if (problems.length > 0) throw new LatchkeyError('invalidArguments', problems.join('; '));
     await db.transaction().execute(async (tx) => {
-      const exists = await repo.loadFlow(tx, projectId, id);
-      if (!exists && (await repo.listFlows(tx, projectId)).length >= MAX_FLOWS_PER_PROJECT)
+      const flows = await repo.listFlows(tx, projectId);
+      if (flows.length >= MAX_FLOWS_PER_PROJECT && !flows.some((f) => f.id === id))
         throw new LatchkeyError('invalidArguments', `A project holds at most ${MAX_FLOWS_PER_PROJECT} flows`);
       await repo.putFlow(tx, projectId, id, flow, screens);
     });

@@ -11,7 +11,7 @@ import type { UserRecord, UserRepo } from '../../users/repo.ts';
 import { nowSeconds } from '../../util.ts';
 
 /** The permission an impersonator needs (Descope's name), at project level or in the selected tenant. */
-export const IMPERSONATION_PERMISSION = 'impersonation';
+const IMPERSONATION_PERMISSION = 'impersonation';
 
 export type UpdateJwtInput = {
   jwt: string;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { logSchemaChange } from '../../authz/changes.ts';
 import * as authzRepo from '../../authz/repo.ts';
 import { checkSchema } from '../../authz/schema-check.ts';
 import { type AuthzSchema, schemaSchema } from '../../authz/types.ts';
@@ -356,6 +357,9 @@ export async function importSnapshot(
     }
     if (plan.theme) await flows.putTheme(tx, project.id, plan.theme);
     if (plan.authz !== undefined) {
+      // Reported by getmodified like a schema edit through the authz routes (src/authz/service.ts).
+      const old = (await authzRepo.loadSchema(tx, project.id)) ?? null;
+      if (JSON.stringify(old) !== JSON.stringify(plan.authz ?? null)) await logSchemaChange(tx, project.id);
       if (plan.authz) {
         await authzRepo.storeSchema(tx, project.id, plan.authz);
         await authzRepo.pruneRelations(tx, project.id, plan.authz);
@@ -372,18 +376,19 @@ export async function importSnapshot(
         .where('project_id', '=', project.id)
         .where('scope', '=', scope)
         .execute();
-      for (const d of definitions) {
+      if (definitions.length > 0)
         await tx
           .insertInto('custom_attributes')
-          .values({
-            project_id: project.id,
-            scope,
-            name: d.name,
-            definition_json: JSON.stringify(d),
-            created_time: now,
-          })
+          .values(
+            definitions.map((d) => ({
+              project_id: project.id,
+              scope,
+              name: d.name,
+              definition_json: JSON.stringify(d),
+              created_time: now,
+            })),
+          )
           .execute();
-      }
     }
   });
 }

@@ -3,7 +3,7 @@ import type { Project } from '../../projects/repo.ts';
 import type { Db } from '../../store/db.ts';
 import { nowSeconds, parseJson } from '../../util.ts';
 
-export const expirationUnits = ['minutes', 'hours', 'days', 'weeks'] as const;
+const expirationUnits = ['minutes', 'hours', 'days', 'weeks'] as const;
 export type ExpirationUnit = (typeof expirationUnits)[number];
 const UNIT_SECONDS: Record<ExpirationUnit, number> = {
   minutes: 60,
@@ -14,7 +14,7 @@ const UNIT_SECONDS: Record<ExpirationUnit, number> = {
 const DAY = 86_400;
 
 /** Largest accepted value of each duration, in seconds: anything above is a typo, not a policy. */
-export const SETTING_LIMITS = {
+const SETTING_LIMITS = {
   sessionToken: 30 * DAY,
   refreshToken: 365 * DAY,
   stepupToken: 30 * DAY,
@@ -24,18 +24,15 @@ export const SETTING_LIMITS = {
 // Go sends 0 for every unset number: 0 means "not set" (the project's value applies), negatives are refused.
 const amount = z.number().int().min(0).max(1_000_000);
 const unit = z.enum(expirationUnits);
+const domainList = z
+  .array(z.string().regex(/^[a-zA-Z0-9.-]+\.[a-zA-Z]{2,}$/, 'must be a domain name'))
+  .max(100);
 
 /** The request body of `POST /v1/mgmt/tenant/settings` (reference §4.4); Node spells the inactivity keys `InactivityTime*`. */
 export const configureSettingsBody = z.object({
   tenantId: z.string().min(1),
-  selfProvisioningDomains: z
-    .array(z.string().regex(/^[a-zA-Z0-9.-]+\.[a-zA-Z]{2,}$/, 'must be a domain name'))
-    .max(100)
-    .optional(),
-  domains: z
-    .array(z.string().regex(/^[a-zA-Z0-9.-]+\.[a-zA-Z]{2,}$/, 'must be a domain name'))
-    .max(100)
-    .optional(),
+  selfProvisioningDomains: domainList.optional(),
+  domains: domainList.optional(),
   authType: z.enum(['none', 'saml', 'oidc']).optional(),
   enabled: z.boolean().optional(),
   sessionTokenExpiration: amount.optional(),

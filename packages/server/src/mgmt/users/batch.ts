@@ -1,19 +1,17 @@
-import type { AuditLog } from '../../audit/types.ts';
 import { LatchkeyError } from '../../errors.ts';
 import { parseInput } from '../../http/validate.ts';
 import type { Project } from '../../projects/repo.ts';
 import type { Db } from '../../store/db.ts';
-import type { UserRepo } from '../../users/repo.ts';
 import type { WireUser } from '../../users/wire.ts';
 import { unique } from '../../util.ts';
 import { type InviteOptions, patchBody, userWriteBody } from './schema.ts';
 import type { UserService } from './service.ts';
 
-type Deps = { db: Db; users: UserRepo; audit: AuditLog; service: UserService };
+type Deps = { db: Db; service: UserService };
 
 /** Batch create, patch and delete (reference §3.2.2; docs/users.md#batches): failures are reported per user. */
 export function createUserBatches(deps: Deps) {
-  const { db, users, service } = deps;
+  const { db, service } = deps;
   return {
     /**
      * Each user is parsed, validated and created on its own (one transaction each): a bad user lands in
@@ -60,23 +58,10 @@ export function createUserBatches(deps: Deps) {
           .where('id', 'in', wanted)
           .execute();
         const ids = found.map((r) => r.id);
-        for (const id of ids) await users.delete(tx, project.id, id);
-        if (ids.length > 0) {
-          await tx
-            .deleteFrom('refresh_tokens')
-            .where('project_id', '=', project.id)
-            .where('user_id', 'in', ids)
-            .execute();
-        }
+        await service.removeUsers(tx, project.id, ids);
         return { deletedUserIds: ids, failedUserIds: wanted.filter((id) => !ids.includes(id)) };
       });
-      for (const userId of result.deletedUserIds)
-        await deps.audit.record({
-          projectId: project.id,
-          action: 'UserDeleted',
-          actorId: 'management',
-          userId,
-        });
+      await service.recordDeleted(project.id, result.deletedUserIds);
       return result;
     },
   };

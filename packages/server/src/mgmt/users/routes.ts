@@ -71,7 +71,7 @@ const historyBody = z.array(z.string().min(1)).max(1000);
 export const userRoutes: RoutePlugin = (app, { store, users, sessions, auth, delivery, audit }) => {
   const db = store.db;
   const service = createUserService({ db, dialect: store.dialect, users, sessions, delivery, audit });
-  const batches = createUserBatches({ db, users, audit, service });
+  const batches = createUserBatches({ db, service });
   const who = (input: unknown): string => {
     const { loginId: l, userId } = parseInput(identify, input);
     const id = l ?? userId;

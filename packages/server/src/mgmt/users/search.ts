@@ -147,7 +147,10 @@ export async function searchUsers(db: Db, users: UserRepo, projectId: string, s:
     );
     return { users: loaded.map(toWireUser), total: Number(countRow.n) };
   }
-  const definitions = await createAttributeDefinitions().list(db, projectId, 'user');
+  // typed comparison needs the definitions only when attributes are searched (not for an ssoAppIds-only filter)
+  const definitions = s.customAttributes
+    ? await createAttributeDefinitions().list(db, projectId, 'user')
+    : [];
   const ids = (await ordered.execute()).map((r) => r.id);
   const matched: UserRecord[] = [];
   for (let i = 0; i < ids.length; i += 500) {

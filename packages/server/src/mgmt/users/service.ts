@@ -233,6 +233,22 @@ export function createUserService(deps: Deps) {
     return created;
   }
 
+  /** Deletes the users and their refresh tokens (in the caller's transaction). */
+  async function removeUsers(tx: Db, projectId: string, ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    for (const id of ids) await users.delete(tx, projectId, id);
+    await tx
+      .deleteFrom('refresh_tokens')
+      .where('project_id', '=', projectId)
+      .where('user_id', 'in', ids)
+      .execute();
+  }
+
+  async function recordDeleted(projectId: string, ids: string[]): Promise<void> {
+    for (const userId of ids)
+      await deps.audit.record({ projectId, action: 'UserDeleted', actorId: 'management', userId });
+  }
+
   return {
     resolve,
     create,
@@ -294,23 +310,16 @@ export function createUserService(deps: Deps) {
       });
     },
 
+    removeUsers,
+    recordDeleted,
+
     async delete(project: Project, loginIdOrUserId: string): Promise<void> {
       const userId = await db.transaction().execute(async (tx) => {
         const id = await resolve(tx, project.id, loginIdOrUserId);
-        await users.delete(tx, project.id, id);
-        await tx
-          .deleteFrom('refresh_tokens')
-          .where('project_id', '=', project.id)
-          .where('user_id', '=', id)
-          .execute();
+        await removeUsers(tx, project.id, [id]);
         return id;
       });
-      await deps.audit.record({
-        projectId: project.id,
-        action: 'UserDeleted',
-        actorId: 'management',
-        userId,
-      });
+      await recordDeleted(project.id, [userId]);
     },
 
     async deleteAllTestUsers(project: Project): Promise<void> {
